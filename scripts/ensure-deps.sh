@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install what Faldone needs on a fresh Debian machine with Node 20: npm packages (npm ci when node_modules is
+# missing or older than the lockfile) and the fonts the sample generator renders with.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$major" -lt 20 ]; then echo "Faldone needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))." >&2; exit 1; fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing npm packages (npm ci)…" >&2
+  npm ci --no-audit --no-fund
+fi
+if ! fc-list 2>/dev/null | grep -qi 'FreeMono' || ! fc-list 2>/dev/null | grep -qi 'Liberation Serif'; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "Installing fonts for the sample generator (fonts-freefont-ttf, fonts-liberation)…" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-freefont-ttf fonts-liberation fontconfig >/dev/null) \
+      || echo "Could not install fonts: samples will render with fallback fonts." >&2
+  fi
+fi

@@ -1,0 +1,167 @@
+// Configuration: parsed and validated once at start-up from defaults < JSON file < environment. Nothing else reads
+// process.env.
+import { readFileSync, existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const int = z.coerce.number().int();
+
+export const configSchema = z.object({
+  dataDir: z.string().default('data'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  referenceDir: z.string().default('config'),
+  redis: z
+    .object({
+      url: z.string().default('redis://127.0.0.1:6379'),
+      prefix: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('faldone'),
+    })
+    .prefault({}),
+  store: z
+    .object({
+      driver: z.enum(['fs']).default('fs'),
+      root: z.string().optional(), // default <dataDir>/store
+    })
+    .prefault({}),
+  db: z
+    .object({
+      driver: z.enum(['sqlite']).default('sqlite'),
+      path: z.string().optional(), // default <dataDir>/faldone.db
+    })
+    .prefault({}),
+  search: z
+    .object({
+      driver: z.enum(['sqlite']).default('sqlite'),
+      path: z.string().optional(), // default <dataDir>/search.db
+    })
+    .prefault({}),
+  ocr: z
+    .object({
+      engine: z.enum(['tesseract']).default('tesseract'),
+      workers: int.min(1).max(64).default(Math.max(1, cpus().length)),
+      languages: z.string().default('ita'),
+      pageTimeoutMs: int.min(1000).default(180_000),
+      recycleAfterPages: int.min(1).default(200),
+    })
+    .prefault({}),
+  limits: z
+    .object({
+      maxFileBytes: int.min(1).default(512 * 1024 * 1024),
+      maxPixels: int.min(1).default(200_000_000),
+      maxPages: int.min(1).default(2000),
+    })
+    .prefault({}),
+  jobs: z
+    .object({
+      attempts: int.min(1).default(3),
+      backoffMs: int.min(0).default(2000),
+    })
+    .prefault({}),
+  api: z
+    .object({
+      host: z.string().default('127.0.0.1'),
+      port: int.min(0).max(65535).default(3000),
+    })
+    .prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type RawConfig = z.output<typeof configSchema>;
+/** Config with every derived path resolved to an absolute path. */
+export type Config = RawConfig & {
+  store: { root: string };
+  db: { path: string };
+  search: { path: string };
+};
+
+/** Environment variables understood, mapped onto config paths. Documented in README.md. */
+export const ENV_MAP: Record<string, string> = {
+  FALDONE_DATA_DIR: 'dataDir',
+  LOG_LEVEL: 'logLevel',
+  FALDONE_REFERENCE_DIR: 'referenceDir',
+  REDIS_URL: 'redis.url',
+  QUEUE_PREFIX: 'redis.prefix',
+  STORE_DRIVER: 'store.driver',
+  STORE_ROOT: 'store.root',
+  DB_PATH: 'db.path',
+  SEARCH_PATH: 'search.path',
+  OCR_ENGINE: 'ocr.engine',
+  OCR_WORKERS: 'ocr.workers',
+  OCR_LANGUAGES: 'ocr.languages',
+  OCR_PAGE_TIMEOUT_MS: 'ocr.pageTimeoutMs',
+  OCR_RECYCLE_AFTER_PAGES: 'ocr.recycleAfterPages',
+  MAX_FILE_BYTES: 'limits.maxFileBytes',
+  MAX_PIXELS: 'limits.maxPixels',
+  MAX_PAGES: 'limits.maxPages',
+  JOB_ATTEMPTS: 'jobs.attempts',
+  HOST: 'api.host',
+  PORT: 'api.port',
+};
+
+function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    node[part] = typeof node[part] === 'object' && node[part] !== null ? node[part] : {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object'
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Build the configuration. `env` defaults to process.env; the JSON file is FALDONE_CONFIG or config/faldone.json
+ * when it exists; `overrides` (tests) win over everything.
+ */
+export function loadConfig(opts: { env?: NodeJS.ProcessEnv; overrides?: ConfigInput; cwd?: string } = {}): Config {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  let merged: Record<string, unknown> = {};
+  const file = env.FALDONE_CONFIG ?? path.join(cwd, 'config', 'faldone.json');
+  if (existsSync(file)) {
+    try {
+      merged = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+  } else if (env.FALDONE_CONFIG) {
+    throw new ConfigError(`config file ${file} (FALDONE_CONFIG) does not exist`);
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, dotted] of Object.entries(ENV_MAP)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(fromEnv, dotted, value);
+  }
+  merged = deepMerge(merged, fromEnv);
+  if (opts.overrides) merged = deepMerge(merged, opts.overrides as Record<string, unknown>);
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${issues}`);
+  }
+  const raw = parsed.data;
+  const dataDir = path.resolve(cwd, raw.dataDir);
+  return {
+    ...raw,
+    dataDir,
+    referenceDir: path.resolve(cwd, raw.referenceDir),
+    store: { ...raw.store, root: path.resolve(cwd, raw.store.root ?? path.join(dataDir, 'store')) },
+    db: { ...raw.db, path: path.resolve(cwd, raw.db.path ?? path.join(dataDir, 'faldone.db')) },
+    search: { ...raw.search, path: path.resolve(cwd, raw.search.path ?? path.join(dataDir, 'search.db')) },
+  };
+}

@@ -1,0 +1,267 @@
+// MetadataStore on SQLite (better-sqlite3, WAL): the embedded default for a single machine.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  TERMINAL_STATUSES,
+  type Batch,
+  type BatchItem,
+  type BatchSummary,
+  type DocumentPatch,
+  type DocumentRecord,
+  type DocumentStatus,
+  type EventRecord,
+  type MetadataStore,
+  type PageRecord,
+} from './metadata-store.ts';
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE batches (
+     id TEXT PRIMARY KEY, label TEXT NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL);
+   CREATE TABLE batch_items (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT NOT NULL REFERENCES batches(id), filename TEXT NOT NULL,
+     outcome TEXT NOT NULL, document_id TEXT, sha256 TEXT, error TEXT);
+   CREATE INDEX batch_items_batch ON batch_items(batch_id);
+   CREATE TABLE documents (
+     id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, batch_id TEXT NOT NULL REFERENCES batches(id),
+     filename TEXT NOT NULL, media_type TEXT NOT NULL, size INTEGER NOT NULL, status TEXT NOT NULL,
+     error TEXT, failed_step TEXT, page_count INTEGER, archive_key TEXT, classification TEXT, title TEXT,
+     year INTEGER, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE INDEX documents_batch ON documents(batch_id);
+   CREATE INDEX documents_status ON documents(status);
+   CREATE TABLE pages (
+     document_id TEXT NOT NULL REFERENCES documents(id), page INTEGER NOT NULL, width_px INTEGER NOT NULL,
+     height_px INTEGER NOT NULL, dpi REAL NOT NULL, confidence REAL NOT NULL, chars INTEGER NOT NULL,
+     PRIMARY KEY (document_id, page));
+   CREATE TABLE events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, type TEXT NOT NULL, document_id TEXT, batch_id TEXT,
+     actor TEXT NOT NULL, detail TEXT);
+   CREATE INDEX events_document ON events(document_id);
+   CREATE INDEX events_batch ON events(batch_id);`,
+];
+
+type Row = Record<string, unknown>;
+const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+
+function toDocument(r: Row): DocumentRecord {
+  return {
+    id: r.id as string,
+    sha256: r.sha256 as string,
+    batchId: r.batch_id as string,
+    filename: r.filename as string,
+    mediaType: r.media_type as string,
+    size: r.size as number,
+    status: r.status as DocumentStatus,
+    error: opt(r.error),
+    failedStep: opt(r.failed_step),
+    pageCount: opt(r.page_count),
+    archiveKey: opt(r.archive_key),
+    classification: r.classification ? JSON.parse(r.classification as string) : undefined,
+    title: opt(r.title),
+    year: opt(r.year),
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+const toBatch = (r: Row): Batch => ({
+  id: r.id as string,
+  label: r.label as string,
+  source: r.source as string,
+  createdAt: r.created_at as string,
+});
+
+export class SqliteMetadataStore implements MetadataStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  async createBatch(input: { label: string; source: string }): Promise<Batch> {
+    const batch: Batch = { id: randomUUID(), label: input.label, source: input.source, createdAt: new Date().toISOString() };
+    this.db
+      .prepare('INSERT INTO batches (id, label, source, created_at) VALUES (?, ?, ?, ?)')
+      .run(batch.id, batch.label, batch.source, batch.createdAt);
+    return batch;
+  }
+
+  async getBatch(id: string): Promise<Batch | null> {
+    const r = this.db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as Row | undefined;
+    return r ? toBatch(r) : null;
+  }
+
+  async listBatches(opts: { limit?: number; offset?: number } = {}): Promise<Batch[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM batches ORDER BY created_at DESC, id LIMIT ? OFFSET ?')
+      .all(opts.limit ?? 50, opts.offset ?? 0) as Row[];
+    return rows.map(toBatch);
+  }
+
+  async batchSummary(id: string): Promise<BatchSummary | null> {
+    const batch = await this.getBatch(id);
+    if (!batch) return null;
+    const items = this.db
+      .prepare('SELECT outcome, count(*) AS n FROM batch_items WHERE batch_id = ? GROUP BY outcome')
+      .all(id) as Array<{ outcome: string; n: number }>;
+    const count = (o: string) => items.find((i) => i.outcome === o)?.n ?? 0;
+    const statuses = this.db
+      .prepare('SELECT status, count(*) AS n FROM documents WHERE batch_id = ? GROUP BY status')
+      .all(id) as Array<{ status: DocumentStatus; n: number }>;
+    const byStatus: Partial<Record<DocumentStatus, number>> = {};
+    for (const s of statuses) byStatus[s.status] = s.n;
+    const pending = statuses.filter((s) => !TERMINAL_STATUSES.includes(s.status)).reduce((a, s) => a + s.n, 0);
+    return {
+      batch,
+      items: items.reduce((a, i) => a + i.n, 0),
+      accepted: count('accepted'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+      byStatus,
+      done: pending === 0,
+    };
+  }
+
+  async addBatchItem(item: BatchItem): Promise<void> {
+    this.db
+      .prepare('INSERT INTO batch_items (batch_id, filename, outcome, document_id, sha256, error) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(item.batchId, item.filename, item.outcome, item.documentId ?? null, item.sha256 ?? null, item.error ?? null);
+  }
+
+  async listBatchItems(batchId: string): Promise<BatchItem[]> {
+    const rows = this.db.prepare('SELECT * FROM batch_items WHERE batch_id = ? ORDER BY seq').all(batchId) as Row[];
+    return rows.map((r) => ({
+      batchId: r.batch_id as string,
+      filename: r.filename as string,
+      outcome: r.outcome as BatchItem['outcome'],
+      documentId: opt(r.document_id),
+      sha256: opt(r.sha256),
+      error: opt(r.error),
+    }));
+  }
+
+  async createDocument(
+    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'>,
+  ): Promise<{ created: boolean; document: DocumentRecord }> {
+    const now = new Date().toISOString();
+    const info = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO documents (id, sha256, batch_id, filename, media_type, size, status, page_count, title, year,
+           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?)`,
+      )
+      .run(input.id, input.sha256, input.batchId, input.filename, input.mediaType, input.size, input.pageCount ?? null,
+        input.title ?? null, input.year ?? null, now, now);
+    const document = (await this.getDocument(input.id)) ?? toDocument(
+      this.db.prepare('SELECT * FROM documents WHERE sha256 = ?').get(input.sha256) as Row,
+    );
+    return { created: info.changes === 1, document };
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | null> {
+    const r = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
+    return r ? toDocument(r) : null;
+  }
+
+  async listDocuments(opts: { batchId?: string; status?: DocumentStatus; limit?: number; offset?: number }): Promise<DocumentRecord[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (opts.batchId) (where.push('batch_id = ?'), args.push(opts.batchId));
+    if (opts.status) (where.push('status = ?'), args.push(opts.status));
+    const sql = `SELECT * FROM documents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+                 ORDER BY created_at, filename LIMIT ? OFFSET ?`;
+    return (this.db.prepare(sql).all(...args, opts.limit ?? 1000, opts.offset ?? 0) as Row[]).map(toDocument);
+  }
+
+  async updateDocument(id: string, patch: DocumentPatch): Promise<void> {
+    const columns: Record<keyof DocumentPatch, string> = {
+      status: 'status',
+      error: 'error',
+      failedStep: 'failed_step',
+      pageCount: 'page_count',
+      archiveKey: 'archive_key',
+      classification: 'classification',
+      title: 'title',
+    };
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    for (const [k, v] of Object.entries(patch) as Array<[keyof DocumentPatch, unknown]>) {
+      sets.push(`${columns[k]} = ?`);
+      args.push(k === 'classification' ? JSON.stringify(v) : (v ?? null));
+    }
+    if (!sets.length) return;
+    sets.push('updated_at = ?');
+    args.push(new Date().toISOString());
+    this.db.prepare(`UPDATE documents SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+  }
+
+  async replacePages(documentId: string, pages: PageRecord[]): Promise<void> {
+    const del = this.db.prepare('DELETE FROM pages WHERE document_id = ?');
+    const ins = this.db.prepare(
+      'INSERT INTO pages (document_id, page, width_px, height_px, dpi, confidence, chars) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      del.run(documentId);
+      for (const p of pages) ins.run(documentId, p.page, p.widthPx, p.heightPx, p.dpi, p.confidence, p.chars);
+    })();
+  }
+
+  async listPages(documentId: string): Promise<PageRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM pages WHERE document_id = ? ORDER BY page').all(documentId) as Row[];
+    return rows.map((r) => ({
+      documentId: r.document_id as string,
+      page: r.page as number,
+      widthPx: r.width_px as number,
+      heightPx: r.height_px as number,
+      dpi: r.dpi as number,
+      confidence: r.confidence as number,
+      chars: r.chars as number,
+    }));
+  }
+
+  async addEvent(e: Omit<EventRecord, 'id' | 'at'> & { at?: string }): Promise<void> {
+    this.db
+      .prepare('INSERT INTO events (at, type, document_id, batch_id, actor, detail) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(e.at ?? new Date().toISOString(), e.type, e.documentId ?? null, e.batchId ?? null, e.actor,
+        e.detail ? JSON.stringify(e.detail) : null);
+  }
+
+  async listEvents(filter: { documentId?: string; batchId?: string }): Promise<EventRecord[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.documentId) (where.push('document_id = ?'), args.push(filter.documentId));
+    if (filter.batchId) (where.push('batch_id = ?'), args.push(filter.batchId));
+    const rows = this.db
+      .prepare(`SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`)
+      .all(...args) as Row[];
+    return rows.map((r) => ({
+      id: r.id as number,
+      at: r.at as string,
+      type: r.type as string,
+      documentId: opt(r.document_id),
+      batchId: opt(r.batch_id),
+      actor: r.actor as string,
+      detail: r.detail ? JSON.parse(r.detail as string) : undefined,
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

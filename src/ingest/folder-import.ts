@@ -1,0 +1,32 @@
+// Bulk import of a folder: every scan under it (recursively) becomes part of one batch. Sidecar files are skipped.
+import { createReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { BatchItem, MetadataStore } from '../db/metadata-store.ts';
+import type { IngestService } from './ingest.service.ts';
+
+export const SCAN_EXTENSIONS = ['.tif', '.tiff', '.jpg', '.jpeg', '.png', '.pdf'];
+
+export async function listScans(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && SCAN_EXTENSIONS.includes(path.extname(e.name).toLowerCase()))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+export async function importFolder(
+  deps: { db: MetadataStore; ingest: IngestService },
+  folder: string,
+  opts: { label?: string; source?: string; onItem?: (item: BatchItem, index: number, total: number) => void } = {},
+): Promise<{ batchId: string; items: BatchItem[] }> {
+  const files = await listScans(folder);
+  const batch = await deps.db.createBatch({ label: opts.label ?? path.basename(path.resolve(folder)), source: opts.source ?? 'cli' });
+  const items: BatchItem[] = [];
+  for (const [i, file] of files.entries()) {
+    const item = await deps.ingest.ingest(batch.id, path.relative(folder, file), createReadStream(file));
+    items.push(item);
+    opts.onItem?.(item, i, files.length);
+  }
+  return { batchId: batch.id, items };
+}

@@ -1,0 +1,28 @@
+// OcrEngine port: recognise one page image into words with boxes, text and an invisible-text PDF page.
+
+export interface OcrWord {
+  text: string;
+  confidence: number; // 0..100
+  bbox: { x0: number; y0: number; x1: number; y1: number }; // pixels of the recognised image
+}
+
+export interface OcrPageResult {
+  text: string;
+  confidence: number; // mean word confidence 0..100
+  words: OcrWord[];
+  /** One-page PDF holding only invisible text, sized for the image at `dpi`; overlaid on the page image later. */
+  textPdf: Uint8Array;
+  widthPx: number;
+  heightPx: number;
+  engine: { name: string; version: string; languages: string };
+  durationMs: number;
+}
+
+export interface OcrOptions {
+  dpi?: number; // resolution of the image, used to size the PDF page; default 300
+}
+
+export interface OcrEngine {
+  recognise(image: Buffer, opts?: OcrOptions): Promise<OcrPageResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+// Where each object of a document lives in the ObjectStore. The one place that knows the layout.
+
+const pad = (n: number) => String(n).padStart(4, '0');
+
+export const keys = {
+  original: (sha: string) => `originals/${sha}`,
+  work: (sha: string) => `work/${sha}/`,
+  pageOcrImage: (sha: string, page: number) => `work/${sha}/page-${pad(page)}.png`,
+  pagePdfImage: (sha: string, page: number) => `work/${sha}/page-${pad(page)}.jpg`,
+  pagesManifest: (sha: string) => `work/${sha}/pages.json`,
+  pageOcrResult: (sha: string, page: number) => `work/${sha}/ocr-${pad(page)}.json`,
+  pageTextPdf: (sha: string, page: number) => `work/${sha}/ocr-${pad(page)}.pdf`,
+  workPdf: (sha: string) => `work/${sha}/document.pdf`,
+  workText: (sha: string) => `work/${sha}/text.json`,
+  archive: (year: number, sha: string) => `archive/${year}/${sha}`,
+  quarantine: (sha: string) => `quarantine/${sha}`,
+};
+
+/** File names inside an archive package. */
+export const PACKAGE_FILES = {
+  pdf: 'document.pdf',
+  text: 'text.json',
+  manifest: 'manifest.json',
+  original: (ext: string) => `original.${ext}`,
+};

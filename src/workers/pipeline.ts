@@ -1,0 +1,73 @@
+// Producer side of the pipeline: puts jobs on the BullMQ queues. Steps call next() to enqueue what follows them.
+import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { STEPS, jobId, type JobPayloads, type StepName } from './job-catalogue.ts';
+
+export interface PipelineOptions {
+  connection: Redis;
+  prefix: string;
+  attempts: number;
+  backoffMs: number;
+}
+
+export class Pipeline {
+  private readonly queues = new Map<StepName, Queue>();
+  private readonly flow: FlowProducer;
+
+  constructor(private readonly opts: PipelineOptions) {
+    for (const step of STEPS) this.queues.set(step, new Queue(step, { connection: opts.connection, prefix: opts.prefix }));
+    this.flow = new FlowProducer({ connection: opts.connection, prefix: opts.prefix });
+  }
+
+  queue(step: StepName): Queue {
+    return this.queues.get(step)!;
+  }
+
+  private jobOptions<S extends StepName>(step: S, payload: JobPayloads[S]): JobsOptions {
+    return {
+      jobId: jobId(step, payload),
+      attempts: this.opts.attempts,
+      backoff: { type: 'exponential', delay: this.opts.backoffMs },
+      // Completed jobs go away so a later re-run of the same step is not swallowed by the de-duplication.
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
+
+  async add<S extends Exclude<StepName, 'ocr-page' | 'assemble'>>(step: S, payload: JobPayloads[S]): Promise<void> {
+    await this.queue(step).add(step, payload, this.jobOptions(step, payload));
+  }
+
+  /** OCR every page as a child job; assemble runs when all children are done. */
+  async addOcrFlow(payload: JobPayloads['assemble']): Promise<void> {
+    const children = Array.from({ length: payload.pageCount }, (_, i) => {
+      const child: JobPayloads['ocr-page'] = { ...payload, page: i + 1 };
+      return {
+        name: 'ocr-page',
+        queueName: 'ocr-page',
+        data: child,
+        opts: { ...this.jobOptions('ocr-page', child), failParentOnFailure: true },
+      };
+    });
+    await this.flow.add({
+      name: 'assemble',
+      queueName: 'assemble',
+      data: payload,
+      opts: this.jobOptions('assemble', payload),
+      children,
+    });
+  }
+
+  async counts(): Promise<Record<StepName, Record<string, number>>> {
+    const out = {} as Record<StepName, Record<string, number>>;
+    for (const step of STEPS) {
+      out[step] = await this.queue(step).getJobCounts('waiting', 'active', 'delayed', 'failed', 'waiting-children', 'prioritized');
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.flow.close();
+  }
+}
