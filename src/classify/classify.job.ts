@@ -1,0 +1,53 @@
+// Step "classify": document type, procedure, titolario class, office and entities from the OCR text; the result is
+// kept with its explanation and becomes the document's descriptive metadata.
+import { keys } from '../store/keys.ts';
+import type { DocumentText } from '../ocr/assemble.job.ts';
+import type { JobPayloads } from '../workers/job-catalogue.ts';
+import type { JobContext } from '../workers/job-context.ts';
+import type { Classification } from './classification.ts';
+import { documentTitle, practiceKey, type DocumentMetadata } from './document-metadata.ts';
+import { classifyDocument } from './rules.classifier.ts';
+
+export function toDocumentMetadata(c: Classification): DocumentMetadata {
+  const e = c.entities;
+  const practice = e.best.practiceRef?.value;
+  const protocol = e.best.protocol?.value;
+  return {
+    documentType: c.documentType.value,
+    documentTypeLabel: c.documentType.label,
+    confidence: c.documentType.confidence,
+    procedureType: c.procedureType?.value ?? practice?.procedureType,
+    practice: practice ? { prefix: practice.prefix, number: practice.number, year: practice.year, key: practiceKey(practice) } : undefined,
+    protocol: protocol ? { number: protocol.number, date: protocol.date } : undefined,
+    dates: [...new Set(e.dates.map((d) => d.value))].sort(),
+    address: e.best.address?.value,
+    cadastral: e.best.cadastral?.value,
+    titolarioClass: c.titolarioClass.value,
+    titolarioLabel: c.titolarioClass.label,
+    office: c.office.value,
+    officeName: c.office.name,
+    applicant: e.best.applicant?.value,
+    personalData: e.taxCodes.length > 0 || e.vatNumbers.length > 0,
+    reasons: c.explanation,
+    classifier: `${c.classifier.name}@${c.classifier.version}`,
+  };
+}
+
+export async function classifyJob(ctx: JobContext, job: JobPayloads['classify']): Promise<{ documentType: string; titolarioClass?: string }> {
+  const sha = job.documentId;
+  const doc = await ctx.db.getDocument(sha);
+  if (!doc) throw new Error(`document ${sha} not found`);
+  const text = JSON.parse((await ctx.store.getBuffer(keys.workText(sha))).toString('utf8')) as DocumentText;
+  const classification = classifyDocument(text.pages.map((p) => p.text), ctx.reference());
+  const metadata = toDocumentMetadata(classification);
+  await ctx.db.updateDocument(sha, { classification: metadata, title: documentTitle(metadata, doc.filename) });
+  await ctx.db.addEvent({
+    type: 'classified',
+    documentId: sha,
+    batchId: job.batchId,
+    actor: metadata.classifier,
+    detail: { documentType: metadata.documentType, titolarioClass: metadata.titolarioClass, office: metadata.office, confidence: metadata.confidence },
+  });
+  await ctx.pipeline.add('archive', { documentId: sha, batchId: job.batchId });
+  return { documentType: metadata.documentType, titolarioClass: metadata.titolarioClass };
+}
