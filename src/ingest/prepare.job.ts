@@ -3,7 +3,7 @@
 import sharp from 'sharp';
 import { PermanentError, errorMessage } from '../core/errors.ts';
 import { preparePageImage } from '../ocr/page-image.ts';
-import { extractPdfPageImages } from '../ocr/pdf-images.ts';
+import { countPdfPages, pdfPageImages } from '../ocr/pdf-images.ts';
 import { keys } from '../store/keys.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
@@ -14,8 +14,15 @@ export interface PageManifest {
   sourceKind: string;
 }
 
+interface RawPage {
+  input: Buffer;
+  page?: number; // page of a multi-page TIFF
+  dpi?: number; // known from the PDF page geometry
+  rotate?: 0 | 90 | 180 | 270;
+}
+
 /** Yield the raw page images of an original, one at a time so a long TIFF never sits decoded in memory. */
-async function* rawPages(original: Buffer, kind: string, ctx: JobContext): AsyncGenerator<{ input: Buffer; page?: number }> {
+async function* rawPages(original: Buffer, kind: string, ctx: JobContext): AsyncGenerator<RawPage> {
   const { maxPixels, maxPages } = ctx.config.limits;
   if (kind === 'tiff') {
     const meta = await sharp(original, { limitInputPixels: maxPixels }).metadata();
@@ -27,10 +34,10 @@ async function* rawPages(original: Buffer, kind: string, ctx: JobContext): Async
   } else if (kind === 'jpeg' || kind === 'png') {
     yield { input: original };
   } else if (kind === 'pdf') {
-    const images = await extractPdfPageImages(original);
-    if (images.length > maxPages) throw new PermanentError(`the PDF has ${images.length} pages, more than the limit of ${maxPages}`);
-    for (const [i, img] of images.entries()) {
-      if (!img.image) throw new PermanentError(`PDF page ${i + 1} is not a single scanned image (born-digital pages are not supported yet)`);
+    const count = await countPdfPages(original);
+    if (count > maxPages) throw new PermanentError(`the PDF has ${count} pages, more than the limit of ${maxPages}`);
+    for await (const img of pdfPageImages(original, { limitInputPixels: maxPixels })) {
+      if (!img.image) throw new PermanentError(`PDF page ${img.pageNumber} is not a scanned image (${img.reason}); born-digital pages are not supported yet`);
       yield img.image;
     }
   } else if (original.length === 0) {
@@ -49,7 +56,12 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
   try {
     for await (const raw of rawPages(original, type.kind, ctx)) {
       page++;
-      const prepared = await preparePageImage(raw.input, { page: raw.page, limitInputPixels: ctx.config.limits.maxPixels });
+      const prepared = await preparePageImage(raw.input, {
+        page: raw.page,
+        dpi: raw.dpi,
+        rotate: raw.rotate,
+        limitInputPixels: ctx.config.limits.maxPixels,
+      });
       await ctx.store.put(keys.pageOcrImage(sha, page), prepared.ocrImage);
       await ctx.store.put(keys.pagePdfImage(sha, page), prepared.pdfImage);
       manifest.pages.push({ page, widthPx: prepared.widthPx, heightPx: prepared.heightPx, dpi: prepared.dpi });

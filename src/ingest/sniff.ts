@@ -20,3 +20,10 @@ export function sniffType(head: Uint8Array): SniffedType {
   if (text.includes('%PDF-')) return { mediaType: 'application/pdf', ext: 'pdf', kind: 'pdf' };
   return UNKNOWN;
 }
+
+const EXTENSIONS: Record<string, string> = { 'image/tiff': 'tif', 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf', 'application/zip': 'zip' };
+
+/** File extension for a sniffed media type ('bin' when unknown). */
+export function extensionOf(mediaType: string): string {
+  return EXTENSIONS[mediaType] ?? 'bin';
+}

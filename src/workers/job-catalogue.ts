@@ -20,8 +20,9 @@ export interface JobPayloads {
 
 /** Idempotency: one job id per document content hash and step (and page), so duplicates collapse. */
 export function jobId<S extends StepName>(step: S, payload: JobPayloads[S]): string {
-  const page = 'page' in payload ? `:${String(payload.page).padStart(4, '0')}` : '';
-  return `${payload.documentId}:${step}${page}`;
+  // BullMQ forbids ':' in custom ids.
+  const page = 'page' in payload ? `-${String(payload.page).padStart(4, '0')}` : '';
+  return `${payload.documentId}-${step}${page}`;
 }
 
 /** The status a document shows while a step works on it. */

@@ -1,0 +1,39 @@
+// Bulk import of a folder of scans: `tsx scripts/import.ts <folder> [--label L] [--no-workers]`.
+// Runs the workers in this process unless --no-workers (then a running `npm start` does the work); shows a progress
+// bar, waits until the batch is done and prints a summary. Exit 0: all archived; 3: some documents failed.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/logger.ts';
+import { followBatch, printBatchSummary } from '../src/cli/batch-report.ts';
+import { importFolder } from '../src/ingest/folder-import.ts';
+import { createServices } from '../src/workers/services.ts';
+import { WorkerRunner } from '../src/workers/worker.runner.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { label: { type: 'string' }, 'no-workers': { type: 'boolean', default: false } },
+});
+const folder = positionals[0];
+if (!folder) {
+  console.error('usage: tsx scripts/import.ts <folder> [--label L] [--no-workers]');
+  process.exit(2);
+}
+const config = loadConfig();
+const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+const services = createServices(config, logger);
+const runner = values['no-workers'] ? undefined : new WorkerRunner(services);
+runner?.start();
+try {
+  const { batchId, items } = await importFolder(services, folder, {
+    label: values.label,
+    onItem: (item, i, total) => process.stderr.write(`\rcaricamento ${i + 1}/${total}: ${item.filename.slice(0, 60).padEnd(60)}`),
+  });
+  process.stderr.write('\n');
+  if (items.length === 0) console.log(`nessuna scansione trovata in ${folder}`);
+  const summary = await followBatch(services.db, batchId);
+  await printBatchSummary(services.db, summary);
+  process.exitCode = (summary.byStatus.failed ?? 0) > 0 ? 3 : 0;
+} finally {
+  await runner?.close();
+  await services.close();
+}

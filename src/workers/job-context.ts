@@ -1,0 +1,26 @@
+// What a job handler gets: the infrastructure ports, config and a logger carrying the job's correlation ids.
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/logger.ts';
+import type { MetadataStore } from '../db/metadata-store.ts';
+import type { SearchIndex } from '../index/search-index.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import type { ReferenceData } from '../classify/reference-data.ts';
+import type { Pipeline } from './pipeline.ts';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  store: ObjectStore;
+  db: MetadataStore;
+  search: SearchIndex;
+  pipeline: Pipeline;
+  reference(): ReferenceData; // loaded on first use, validated
+  ocr(): OcrEngine; // created on first use: API-only processes never start tesseract workers
+}
+
+export interface JobContext extends Services {
+  log: Logger;
+  jobId: string;
+  attempt: number;
+}

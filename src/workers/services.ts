@@ -1,0 +1,68 @@
+// Build the process's services from config: embedded adapters by default, each behind its port.
+import path from 'node:path';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/logger.ts';
+import { createRedis } from '../core/redis.ts';
+import { SqliteMetadataStore } from '../db/sqlite.metadata.ts';
+import { createSqliteSearchIndex } from '../index/sqlite.search-index.ts';
+import { createTesseractEngine } from '../ocr/tesseract.engine.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { FsObjectStore } from '../store/fs.store.ts';
+import { loadReferenceData, type ReferenceData } from '../classify/reference-data.ts';
+import { IngestService } from '../ingest/ingest.service.ts';
+import type { Services } from './job-context.ts';
+import { Pipeline } from './pipeline.ts';
+
+export interface AppServices extends Services {
+  ingest: IngestService;
+  close(): Promise<void>;
+}
+
+export function createServices(config: Config, logger: Logger): AppServices {
+  const redis = createRedis(config.redis.url);
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const store = new FsObjectStore(config.store.root);
+  const db = new SqliteMetadataStore(config.db.path);
+  const search = createSqliteSearchIndex({ path: config.search.path });
+  const pipeline = new Pipeline({ connection: redis, prefix: config.redis.prefix, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+  let ocr: OcrEngine | undefined;
+  let reference: ReferenceData | undefined;
+  const services: Services = {
+    config,
+    logger,
+    store,
+    db,
+    search,
+    pipeline,
+    reference: () => (reference ??= loadReferenceData({ configDir: config.referenceDir })),
+    ocr: () =>
+      (ocr ??= createTesseractEngine({
+        workers: config.ocr.workers,
+        languages: config.ocr.languages,
+        pageTimeoutMs: config.ocr.pageTimeoutMs,
+        recycleAfterPages: config.ocr.recycleAfterPages,
+        logger,
+      })),
+  };
+  const ingest = new IngestService({
+    store,
+    db,
+    logger,
+    spoolDir: path.join(config.dataDir, 'spool'),
+    maxFileBytes: config.limits.maxFileBytes,
+    startPipeline: (documentId, batchId) => pipeline.add('prepare', { documentId, batchId }),
+  });
+  return {
+    ...services,
+    ingest,
+    async close() {
+      // Order matters: producers and OCR first, then the stores, Redis last.
+      await pipeline.close();
+      if (ocr) await ocr.close();
+      await search.close();
+      await db.close();
+      await store.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

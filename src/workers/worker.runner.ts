@@ -1,0 +1,82 @@
+// Consumer side: one BullMQ Worker per step, bound to its handler from the catalogue. Tracks each document's
+// status, turns permanent errors into UnrecoverableError and fails the document (original to quarantine).
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { PermanentError, errorMessage } from '../core/errors.ts';
+import { STEPS, STEP_STATUS, type DocumentJob, type StepName } from './job-catalogue.ts';
+import { JOB_HANDLERS } from './job-handlers.ts';
+import type { Services } from './job-context.ts';
+import { failDocument } from './fail-document.ts';
+
+export interface WorkerRunnerOptions {
+  steps?: readonly StepName[]; // default: all
+  concurrency?: Partial<Record<StepName, number>>;
+}
+
+export class WorkerRunner {
+  private readonly workers: Worker[] = [];
+
+  constructor(private readonly services: Services, private readonly opts: WorkerRunnerOptions = {}) {
+    for (const step of STEPS) {
+      if (typeof JOB_HANDLERS[step] !== 'function') throw new Error(`no handler for job "${step}"`);
+    }
+  }
+
+  start(): void {
+    const { config, pipeline } = this.services;
+    const connection = pipeline.queue('prepare').opts.connection;
+    for (const step of this.opts.steps ?? STEPS) {
+      const concurrency = this.opts.concurrency?.[step] ?? (step === 'ocr-page' ? config.ocr.workers : 1);
+      const worker = new Worker(step, (job: Job) => this.process(step, job), {
+        connection,
+        prefix: config.redis.prefix,
+        concurrency,
+        lockDuration: step === 'ocr-page' ? Math.max(60_000, config.ocr.pageTimeoutMs + 30_000) : 60_000,
+      });
+      worker.on('failed', (job, err) => void this.onFailed(step, job, err));
+      worker.on('error', (err) => this.services.logger.error({ err, step }, 'worker error'));
+      this.workers.push(worker);
+    }
+  }
+
+  private async process(step: StepName, job: Job): Promise<unknown> {
+    const data = job.data as DocumentJob;
+    const log = this.services.logger.child({ step, jobId: job.id, documentId: data.documentId, batchId: data.batchId });
+    const doc = await this.services.db.getDocument(data.documentId);
+    if (!doc) throw new UnrecoverableError(`document ${data.documentId} does not exist`);
+    if (doc.status === 'failed') {
+      log.info('document already failed: step skipped');
+      return { skipped: true };
+    }
+    if (doc.status !== STEP_STATUS[step]) await this.services.db.updateDocument(doc.id, { status: STEP_STATUS[step] });
+    const started = Date.now();
+    try {
+      const handler = JOB_HANDLERS[step] as (ctx: unknown, payload: unknown) => Promise<unknown>;
+      const result = await handler({ ...this.services, log, jobId: job.id ?? '', attempt: job.attemptsMade + 1 }, job.data);
+      log.info({ ms: Date.now() - started }, 'step done');
+      return result;
+    } catch (err) {
+      log.warn({ err: errorMessage(err), attempt: job.attemptsMade + 1 }, 'step failed');
+      if (err instanceof PermanentError) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  }
+
+  private async onFailed(step: StepName, job: Job | undefined, err: Error): Promise<void> {
+    if (!job) return;
+    const attempts = job.opts.attempts ?? 1;
+    const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
+    if (!final) return;
+    const data = job.data as DocumentJob;
+    try {
+      await failDocument(this.services, data.documentId, data.batchId, step, err.message);
+    } catch (e) {
+      this.services.logger.error({ err: e, documentId: data.documentId }, 'could not record the failure');
+    }
+  }
+
+  /** Stop taking jobs; let the active ones finish (BullMQ hands back what it cannot finish on the next start). */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,67 @@
+// A whole Faldone for one test file: temp data dir, unique queue prefix on the real Redis, real adapters, workers
+// running in this process. close() removes everything it created, Redis keys included.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type ConfigInput } from '../../src/core/config.ts';
+import { createLogger } from '../../src/core/logger.ts';
+import { createRedis } from '../../src/core/redis.ts';
+import { createServices, type AppServices } from '../../src/workers/services.ts';
+import { WorkerRunner } from '../../src/workers/worker.runner.ts';
+import { makeTmpDir } from './tmp-dir.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface World {
+  services: AppServices;
+  runner: WorkerRunner;
+  dataDir: string;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function createWorld(overrides: ConfigInput = {}, opts: { workers?: boolean } = {}): Promise<World> {
+  const tmp = await makeTmpDir('faldone-world-');
+  const prefix = `test-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    env: { REDIS_URL: process.env.REDIS_URL },
+    cwd: REPO_ROOT,
+    overrides: {
+      dataDir: tmp.dir,
+      logLevel: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent',
+      redis: { prefix },
+      ocr: { workers: 2 },
+      jobs: { attempts: 2, backoffMs: 200 },
+      ...overrides,
+    },
+  });
+  const services = createServices(config, createLogger(config.logLevel));
+  const runner = new WorkerRunner(services);
+  if (opts.workers !== false) runner.start();
+  return {
+    services,
+    runner,
+    dataDir: tmp.dir,
+    prefix,
+    async close() {
+      await runner.close();
+      await services.close();
+      await deleteRedisPrefix(config.redis.url, prefix);
+      await tmp.cleanup();
+    },
+  };
+}
+
+async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = createRedis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (found.length) await redis.del(...found);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
