@@ -11,6 +11,7 @@ import { importFolder } from '../src/ingest/folder-import.ts';
 import { generateCorpus } from '../src/samples/generate.ts';
 import { createServices } from '../src/workers/services.ts';
 import { WorkerRunner } from '../src/workers/worker.runner.ts';
+import { resumeReceivedDocuments } from '../src/workers/resume.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,7 @@ if (!existsSync(path.join(samplesDir, 'corpus.json'))) {
 const services = createServices(config, logger);
 const runner = new WorkerRunner(services);
 runner.start();
+await resumeReceivedDocuments(services);
 const app = await buildServer(services);
 await app.listen({ host: config.api.host, port: config.api.port });
 const url = `http://${config.api.host}:${config.api.port}/`;

@@ -8,6 +8,7 @@ import { followBatch, printBatchSummary } from '../src/cli/batch-report.ts';
 import { importFolder } from '../src/ingest/folder-import.ts';
 import { createServices } from '../src/workers/services.ts';
 import { WorkerRunner } from '../src/workers/worker.runner.ts';
+import { resumeReceivedDocuments } from '../src/workers/resume.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,6 +24,7 @@ const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
 const services = createServices(config, logger);
 const runner = values['no-workers'] ? undefined : new WorkerRunner(services);
 runner?.start();
+if (runner) await resumeReceivedDocuments(services);
 try {
   const { batchId, items } = await importFolder(services, folder, {
     label: values.label,

@@ -4,6 +4,7 @@ import { createLogger } from './core/logger.ts';
 import { buildServer } from './api/server.ts';
 import { createServices } from './workers/services.ts';
 import { WorkerRunner } from './workers/worker.runner.ts';
+import { resumeReceivedDocuments } from './workers/resume.ts';
 
 export async function run(role: string): Promise<void> {
   const config = loadConfig();
@@ -11,6 +12,7 @@ export async function run(role: string): Promise<void> {
   const services = createServices(config, logger);
   const runner = role === 'api' ? undefined : new WorkerRunner(services);
   runner?.start();
+  if (runner) await resumeReceivedDocuments(services);
   const app = role === 'worker' ? undefined : await buildServer(services);
   if (app) {
     await app.listen({ host: config.api.host, port: config.api.port });

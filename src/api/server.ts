@@ -15,7 +15,9 @@ const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'w
 export async function buildServer(services: AppServices): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: services.logger.child({ component: 'api' }) as FastifyBaseLogger, disableRequestLogging: false });
   await app.register(multipart, {
+    // Past the limit busboy truncates the part instead of failing the request; ingest rejects that one file.
     limits: { fileSize: services.config.limits.maxFileBytes + 1, files: 10_000, fields: 20 },
+    throwFileSizeLimit: false,
   });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof ZodError) {

@@ -24,8 +24,6 @@ export interface IngestDeps {
   startPipeline(documentId: string, batchId: string): Promise<void>;
 }
 
-class TooLargeError extends Error {}
-
 export class IngestService {
   constructor(private readonly deps: IngestDeps) {}
 
@@ -39,25 +37,21 @@ export class IngestService {
     const hash = createHash('sha256');
     let size = 0;
     let head = Buffer.alloc(0);
+    let tooLarge = false;
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         size += chunk.length;
-        if (size > maxFileBytes) return cb(new TooLargeError());
+        // Past the limit keep reading (a multipart body must be consumed to reach the next file) but write nothing.
+        if (size > maxFileBytes) tooLarge = true;
+        if (tooLarge) return cb();
         if (head.length < 1024) head = Buffer.concat([head, chunk.subarray(0, 1024 - head.length)]);
         hash.update(chunk);
         cb(null, chunk);
       },
     });
     try {
-      try {
-        await pipeline(body, meter, createWriteStream(spool));
-      } catch (err) {
-        if (err instanceof TooLargeError) {
-          body.resume(); // drain the rest so the client sees our answer
-          return await this.reject(batchId, filename, `file larger than the limit of ${maxFileBytes} bytes`);
-        }
-        throw err;
-      }
+      await pipeline(body, meter, createWriteStream(spool));
+      if (tooLarge) return await this.reject(batchId, filename, `file larger than the limit of ${maxFileBytes} bytes`);
       const sha = hash.digest('hex');
       const existing = await db.getDocument(sha);
       if (existing) return await this.duplicate(batchId, filename, sha);
