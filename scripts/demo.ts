@@ -29,7 +29,7 @@ if (!existsSync(path.join(samplesDir, 'corpus.json'))) {
   console.log(`Genero i documenti di esempio in ${samplesDir}…`);
   await generateCorpus({ seed: Number(values.seed), outDir: samplesDir, practiceDocs: Number(values.practice), protocolLetters: Number(values.protocol) });
 }
-const services = createServices(config, logger);
+const services = await createServices(config, logger);
 const runner = new WorkerRunner(services);
 runner.start();
 await resumeReceivedDocuments(services);

@@ -21,7 +21,7 @@ if (!folder) {
 }
 const config = loadConfig();
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-const services = createServices(config, logger);
+const services = await createServices(config, logger);
 const runner = values['no-workers'] ? undefined : new WorkerRunner(services);
 runner?.start();
 if (runner) await resumeReceivedDocuments(services);

@@ -9,7 +9,7 @@ import { resumeReceivedDocuments } from './workers/resume.ts';
 export async function run(role: string): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const services = createServices(config, logger);
+  const services = await createServices(config, logger);
   const runner = role === 'api' ? undefined : new WorkerRunner(services);
   runner?.start();
   if (runner) await resumeReceivedDocuments(services);

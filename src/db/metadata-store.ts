@@ -75,7 +75,8 @@ export interface BatchSummary {
 export type DocumentPatch = Partial<Pick<DocumentRecord, 'status' | 'error' | 'failedStep' | 'pageCount' | 'archiveKey' | 'classification' | 'title'>>;
 
 export interface MetadataStore {
-  createBatch(input: { label: string; source: string }): Promise<Batch>;
+  /** id and createdAt are given only when rebuilding from the archive packages. */
+  createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch>;
   getBatch(id: string): Promise<Batch | null>;
   listBatches(opts?: { limit?: number; offset?: number }): Promise<Batch[]>;
   batchSummary(id: string): Promise<BatchSummary | null>;
@@ -83,7 +84,9 @@ export interface MetadataStore {
   listBatchItems(batchId: string): Promise<BatchItem[]>;
 
   /** Insert unless a document with the same sha256 exists; `created` says which happened. */
-  createDocument(input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'>): Promise<{ created: boolean; document: DocumentRecord }>;
+  createDocument(
+    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'> & { createdAt?: string },
+  ): Promise<{ created: boolean; document: DocumentRecord }>;
   getDocument(id: string): Promise<DocumentRecord | null>;
   listDocuments(opts: { batchId?: string; status?: DocumentStatus; limit?: number; offset?: number }): Promise<DocumentRecord[]>;
   updateDocument(id: string, patch: DocumentPatch): Promise<void>;

@@ -95,8 +95,8 @@ export class SqliteMetadataStore implements MetadataStore {
     }
   }
 
-  async createBatch(input: { label: string; source: string }): Promise<Batch> {
-    const batch: Batch = { id: randomUUID(), label: input.label, source: input.source, createdAt: new Date().toISOString() };
+  async createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch> {
+    const batch: Batch = { id: input.id ?? randomUUID(), label: input.label, source: input.source, createdAt: input.createdAt ?? new Date().toISOString() };
     this.db
       .prepare('INSERT INTO batches (id, label, source, created_at) VALUES (?, ?, ?, ?)')
       .run(batch.id, batch.label, batch.source, batch.createdAt);
@@ -158,9 +158,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async createDocument(
-    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'>,
+    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'> & { createdAt?: string },
   ): Promise<{ created: boolean; document: DocumentRecord }> {
-    const now = new Date().toISOString();
+    const now = input.createdAt ?? new Date().toISOString();
     const info = this.db
       .prepare(
         `INSERT OR IGNORE INTO documents (id, sha256, batch_id, filename, media_type, size, status, page_count, title, year,

@@ -42,8 +42,11 @@ export async function archiveJob(ctx: JobContext, job: JobPayloads['archive']): 
   if (!events.some((e) => e.type === 'archived')) {
     await ctx.db.addEvent({ type: 'archived', documentId: sha, batchId: job.batchId, actor: 'system', detail: { archiveKey: prefix } });
   }
+  const batch = await ctx.db.getBatch(doc.batchId);
+  if (!batch) throw new Error(`batch ${doc.batchId} not found`);
   const manifest = buildManifest({
     document: doc,
+    batch,
     metadata,
     title: doc.title ?? doc.filename,
     files,

@@ -1,7 +1,7 @@
 // The manifest of an archive package: AgID-style metadata (Linee Guida, Allegato 5, where it applies), the SHA-256
 // of every file of the package and the document's event log. Deepened (JSON Schema, every field) by the storage issue.
 import type { DocumentMetadata } from '../classify/document-metadata.ts';
-import type { DocumentRecord, EventRecord } from '../db/metadata-store.ts';
+import type { Batch, DocumentRecord, EventRecord } from '../db/metadata-store.ts';
 
 export const MANIFEST_VERSION = 'faldone.manifest/1';
 
@@ -27,6 +27,8 @@ export interface Manifest {
   idAgg?: { tipo: 'fascicolo'; id: string };
   nomeOriginale: string;
   dataAcquisizione: string;
+  lotto: { id: string; etichetta: string; origine: string; creato: string };
+  pagine: number;
   metadatiDescrittivi: DocumentMetadata;
   files: ManifestFile[];
   tracciatureModifiche: Array<{ data: string; tipo: string; soggetto: string; dettaglio?: Record<string, unknown> }>;
@@ -34,6 +36,7 @@ export interface Manifest {
 
 export function buildManifest(input: {
   document: DocumentRecord;
+  batch: Batch;
   metadata: DocumentMetadata;
   title: string;
   files: ManifestFile[];
@@ -60,6 +63,8 @@ export function buildManifest(input: {
     idAgg: m.practice ? { tipo: 'fascicolo', id: m.practice.key } : undefined,
     nomeOriginale: d.filename,
     dataAcquisizione: d.createdAt,
+    lotto: { id: input.batch.id, etichetta: input.batch.label, origine: input.batch.source, creato: input.batch.createdAt },
+    pagine: d.pageCount ?? 0,
     metadatiDescrittivi: m,
     files: input.files,
     tracciatureModifiche: input.events.map((e) => ({ data: e.at, tipo: e.type, soggetto: e.actor, dettaglio: e.detail })),

@@ -3,11 +3,9 @@ import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createRedis } from '../core/redis.ts';
-import { SqliteMetadataStore } from '../db/sqlite.metadata.ts';
-import { createSqliteSearchIndex } from '../index/sqlite.search-index.ts';
 import { createTesseractEngine } from '../ocr/tesseract.engine.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
-import { FsObjectStore } from '../store/fs.store.ts';
+import { createMetadataStore, createObjectStore, createSearchIndex } from './adapters.ts';
 import { loadReferenceData, type ReferenceData } from '../classify/reference-data.ts';
 import { IngestService } from '../ingest/ingest.service.ts';
 import type { Services } from './job-context.ts';
@@ -18,12 +16,12 @@ export interface AppServices extends Services {
   close(): Promise<void>;
 }
 
-export function createServices(config: Config, logger: Logger): AppServices {
+export async function createServices(config: Config, logger: Logger): Promise<AppServices> {
   const redis = createRedis(config.redis.url);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const store = new FsObjectStore(config.store.root);
-  const db = new SqliteMetadataStore(config.db.path);
-  const search = createSqliteSearchIndex({ path: config.search.path });
+  const store = createObjectStore(config);
+  const db = await createMetadataStore(config);
+  const search = createSearchIndex(config);
   const pipeline = new Pipeline({ connection: redis, prefix: config.redis.prefix, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
   let ocr: OcrEngine | undefined;
   let reference: ReferenceData | undefined;

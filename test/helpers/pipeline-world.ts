@@ -35,7 +35,7 @@ export async function createWorld(overrides: ConfigInput = {}, opts: { workers?:
       ...overrides,
     },
   });
-  const services = createServices(config, createLogger(config.logLevel));
+  const services = await createServices(config, createLogger(config.logLevel));
   const runner = new WorkerRunner(services);
   if (opts.workers !== false) runner.start();
   return {

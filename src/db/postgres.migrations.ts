@@ -1,0 +1,135 @@
+// Versioned migrations of the PostgreSQL metadata schema. Applied in one transaction under a transaction-level
+// advisory lock keyed on the schema name, so that several processes starting at once migrate exactly once: the
+// others wait on the lock, then find every version already recorded in <schema>.schema_migrations.
+// Never edit a migration that has shipped: append a new one.
+import type pg from 'pg';
+
+export interface PgMigration {
+  version: number;
+  name: string;
+  /** SQL for the migration; `s` is the quoted schema name, to qualify every object. */
+  sql: (s: string) => string;
+}
+
+// Identifiers and file names compare byte-wise (COLLATE "C") so that ORDER BY gives the same order as SQLite,
+// whatever the database's default collation.
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: (s) => `
+      CREATE TABLE ${s}.batches (
+        id text COLLATE "C" PRIMARY KEY,
+        label text NOT NULL,
+        source text NOT NULL,
+        created_at timestamptz NOT NULL);
+      CREATE INDEX batches_created ON ${s}.batches (created_at DESC, id);
+      CREATE TABLE ${s}.batch_items (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        batch_id text COLLATE "C" NOT NULL REFERENCES ${s}.batches(id),
+        filename text NOT NULL,
+        outcome text NOT NULL,
+        document_id text COLLATE "C",
+        sha256 text COLLATE "C",
+        error text);
+      CREATE INDEX batch_items_batch ON ${s}.batch_items (batch_id, seq);
+      CREATE TABLE ${s}.documents (
+        id text COLLATE "C" PRIMARY KEY,
+        sha256 text COLLATE "C" NOT NULL UNIQUE,
+        batch_id text COLLATE "C" NOT NULL REFERENCES ${s}.batches(id),
+        filename text COLLATE "C" NOT NULL,
+        media_type text NOT NULL,
+        size bigint NOT NULL,
+        status text NOT NULL,
+        error text,
+        failed_step text,
+        page_count integer,
+        archive_key text,
+        classification jsonb,
+        title text,
+        year integer,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL);
+      CREATE INDEX documents_batch ON ${s}.documents (batch_id);
+      CREATE INDEX documents_status ON ${s}.documents (status);
+      CREATE INDEX documents_order ON ${s}.documents (created_at, filename, id);
+      CREATE TABLE ${s}.pages (
+        document_id text COLLATE "C" NOT NULL REFERENCES ${s}.documents(id),
+        page integer NOT NULL,
+        width_px integer NOT NULL,
+        height_px integer NOT NULL,
+        dpi double precision NOT NULL,
+        confidence double precision NOT NULL,
+        chars integer NOT NULL,
+        PRIMARY KEY (document_id, page));
+      CREATE TABLE ${s}.events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL,
+        type text NOT NULL,
+        document_id text COLLATE "C",
+        batch_id text COLLATE "C",
+        actor text NOT NULL,
+        detail jsonb);
+      CREATE INDEX events_document ON ${s}.events (document_id, id);
+      CREATE INDEX events_batch ON ${s}.events (batch_id, id);`,
+  },
+];
+
+/** Double-quotes an identifier for SQL (doubling embedded quotes). */
+export function quoteIdent(name: string): string {
+  if (!name || name.includes('\0')) throw new Error(`invalid SQL identifier: ${JSON.stringify(name)}`);
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export interface MigrationResult {
+  /** Version before this call (0 = empty schema). */
+  from: number;
+  /** Version after this call. */
+  to: number;
+  /** Versions this call applied (empty when another process, or an earlier start, already had). */
+  applied: number[];
+}
+
+/**
+ * Brings `schema` up to the latest migration. Safe to call from many processes at once: everything happens in one
+ * transaction holding pg_advisory_xact_lock(hashtext('faldone.metadata'), hashtext(schema)), taken before anything
+ * is created, so a concurrent caller blocks until the first commits and then finds nothing to do. If any migration
+ * fails, the whole transaction rolls back and the schema stays at its previous version.
+ */
+export async function migratePostgres(
+  pool: pg.Pool,
+  schema: string,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+): Promise<MigrationResult> {
+  const s = quoteIdent(schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    try {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('faldone.metadata'), hashtext($1))", [schema]);
+      // Checked first: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on the database.
+      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      if (!exists.rowCount) await client.query(`CREATE SCHEMA ${s}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+           version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${s}.schema_migrations`);
+      const from = rows[0]?.v ?? 0;
+      const applied: number[] = [];
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (m.version <= from) continue;
+        await client.query(m.sql(s));
+        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        applied.push(m.version);
+      }
+      await client.query('COMMIT');
+      return { from, to: applied.at(-1) ?? from, applied };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,73 @@
+// Rebuild from the store: the archive packages alone recreate the metadata database and the search index
+// (the store is the source of truth; everything else is derived).
+import type { DocumentMetadata } from '../classify/document-metadata.ts';
+import type { MetadataStore } from '../db/metadata-store.ts';
+import { pageEntries } from '../index/index.job.ts';
+import type { SearchIndex } from '../index/search-index.ts';
+import type { DocumentText } from '../ocr/assemble.job.ts';
+import { packageOf } from './fixity.ts';
+import { PACKAGE_FILES } from './keys.ts';
+import type { Manifest } from './manifest.ts';
+import type { ObjectStore } from './object-store.ts';
+
+export interface RebuildReport {
+  packages: number;
+  documents: number; // rows created (packages already known are refreshed, not duplicated)
+  pages: number;
+  problems: Array<{ key: string; error: string }>;
+}
+
+export async function rebuildFromStore(
+  deps: { store: ObjectStore; db: MetadataStore; search: SearchIndex },
+  opts: { onProgress?: (done: number, total: number) => void } = {},
+): Promise<RebuildReport> {
+  const { store, db, search } = deps;
+  const packages: string[] = [];
+  for await (const key of store.list('archive/')) {
+    if (key.endsWith(`/${PACKAGE_FILES.manifest}`) && packageOf(key)) packages.push(packageOf(key)!);
+  }
+  const report: RebuildReport = { packages: packages.length, documents: 0, pages: 0, problems: [] };
+  for (const [i, pkg] of packages.entries()) {
+    opts.onProgress?.(i, packages.length);
+    try {
+      const manifest = JSON.parse((await store.getBuffer(`${pkg}/${PACKAGE_FILES.manifest}`)).toString('utf8')) as Manifest;
+      const text = JSON.parse((await store.getBuffer(`${pkg}/${PACKAGE_FILES.text}`)).toString('utf8')) as DocumentText;
+      const original = manifest.files.find((f) => f.role === 'originale');
+      if (!original) throw new Error('manifest lists no original');
+      const { lotto } = manifest;
+      if (!(await db.getBatch(lotto.id))) await db.createBatch({ id: lotto.id, label: lotto.etichetta, source: lotto.origine, createdAt: lotto.creato });
+      const id = manifest.identificativo.id;
+      const { created } = await db.createDocument({
+        id,
+        sha256: manifest.identificativo.impronta,
+        batchId: lotto.id,
+        filename: manifest.nomeOriginale,
+        mediaType: original.mediaType,
+        size: original.size,
+        year: Number(pkg.split('/')[1]),
+        createdAt: manifest.dataAcquisizione,
+      });
+      const metadata: DocumentMetadata = manifest.metadatiDescrittivi;
+      const title = manifest.chiaveDescrittiva.oggetto;
+      await db.updateDocument(id, { status: 'archived', archiveKey: pkg, classification: metadata, title, pageCount: text.pages.length });
+      await db.replacePages(
+        id,
+        text.pages.map((p) => ({ documentId: id, page: p.page, widthPx: p.widthPx, heightPx: p.heightPx, dpi: p.dpi, confidence: p.confidence, chars: p.text.length })),
+      );
+      if (created) {
+        report.documents++;
+        await db.addBatchItem({ batchId: lotto.id, filename: manifest.nomeOriginale, outcome: 'accepted', documentId: id, sha256: id });
+        for (const e of manifest.tracciatureModifiche) {
+          await db.addEvent({ at: e.data, type: e.tipo, documentId: id, batchId: lotto.id, actor: e.soggetto, detail: e.dettaglio });
+        }
+      }
+      const entries = pageEntries({ id, filename: manifest.nomeOriginale, title }, metadata, text);
+      await search.upsertDocument(id, entries);
+      report.pages += entries.length;
+    } catch (err) {
+      report.problems.push({ key: pkg, error: (err as Error).message });
+    }
+  }
+  opts.onProgress?.(packages.length, packages.length);
+  return report;
+}

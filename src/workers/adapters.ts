@@ -1,0 +1,20 @@
+// Choose the adapter of each port from config. The only place that knows which implementations exist.
+import type { Config } from '../core/config.ts';
+import { SqliteMetadataStore } from '../db/sqlite.metadata.ts';
+import type { MetadataStore } from '../db/metadata-store.ts';
+import { createSqliteSearchIndex } from '../index/sqlite.search-index.ts';
+import type { SearchIndex } from '../index/search-index.ts';
+import { FsObjectStore } from '../store/fs.store.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+
+export function createObjectStore(config: Config): ObjectStore {
+  return new FsObjectStore(config.store.root);
+}
+
+export async function createMetadataStore(config: Config): Promise<MetadataStore> {
+  return new SqliteMetadataStore(config.db.path);
+}
+
+export function createSearchIndex(config: Config): SearchIndex {
+  return createSqliteSearchIndex({ path: config.search.path });
+}
