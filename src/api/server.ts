@@ -13,7 +13,7 @@ import { searchRoutes } from './routes/search.routes.ts';
 const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
 export async function buildServer(services: AppServices): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: services.logger.child({ component: 'api' }) as FastifyBaseLogger, disableRequestLogging: false });
+  const app = Fastify({ loggerInstance: services.logger.child({ component: 'api' }) as FastifyBaseLogger });
   await app.register(multipart, {
     // Past the limit busboy truncates the part instead of failing the request; ingest rejects that one file.
     limits: { fileSize: services.config.limits.maxFileBytes + 1, files: 10_000, fields: 20 },

@@ -69,7 +69,9 @@ describe('the pipeline end to end', () => {
       const pages = await extractPdfText(new Uint8Array(await res.arrayBuffer()));
       const text = (await (await fetch(`${api.url}/api/documents/${id}/text`)).json()) as DocumentText;
       expect(pages).toHaveLength(f.pages.length);
-      pages.forEach((p, i) => expect(words(p)).toEqual(words(text.pages[i]!.text)));
+      // Same characters in the same order; pdf.js may join two words whose boxes touch, so spacing is not compared.
+      const squash = (s: string) => s.replace(/\s+/g, '');
+      pages.forEach((p, i) => expect(squash(p)).toBe(squash(text.pages[i]!.text)));
     }
   });
 
