@@ -1,0 +1,118 @@
+// OCR two rendered pages, assemble the searchable PDF, open it back with pdf.js: pages, sizes, text, alignment.
+import { PDFDocument } from 'pdf-lib';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normaliseText } from '../../src/ocr/cer.ts';
+import { preparePageImage, type PreparedPageImage } from '../../src/ocr/page-image.ts';
+import { extractPdfText, pdfjsNodeParams } from '../../src/ocr/pdf-text.ts';
+import { buildSearchablePdf, SearchablePdfError } from '../../src/ocr/searchable-pdf.ts';
+import { createTesseractEngine, type TesseractEngine, type TesseractPageResult } from '../../src/ocr/tesseract.engine.ts';
+import { ITALIAN_SAMPLE_TEXT, renderTextPage } from '../helpers/render-text-page.ts';
+
+const words = (s: string) => normaliseText(s).split(' ').filter(Boolean);
+
+describe('buildSearchablePdf', () => {
+  let engine: TesseractEngine;
+  const prepared: PreparedPageImage[] = [];
+  const ocr: TesseractPageResult[] = [];
+  let pdf: Uint8Array;
+  const meta = { title: 'Pratica 1987/123', author: 'Comune di Castelfranco Emilia', keywords: ['edilizia', 'permesso'], creationDate: new Date('2024-05-06T07:08:09Z') };
+
+  beforeAll(async () => {
+    engine = createTesseractEngine({ workers: 2 });
+    const pages = await Promise.all([
+      // page 1: skewed (the text layer is rotated back onto the unrotated image), 300 dpi, colour-free PNG
+      renderTextPage({ text: ITALIAN_SAMPLE_TEXT, fitHeight: true, skewDeg: 2, noise: 0.001 }),
+      // page 2: a 200-dpi JPEG (reused as is in the PDF)
+      renderTextPage({ text: ITALIAN_SAMPLE_TEXT.split('\n').slice(0, 3).join('\n'), dpi: 200, widthMm: 148, fitHeight: true, format: 'jpeg', fontSizePt: 14 }),
+    ]);
+    prepared.push(...(await Promise.all(pages.map((p) => preparePageImage(p.image)))));
+    ocr.push(...(await Promise.all(prepared.map((p) => engine.recognise(p.ocrImage, { dpi: p.dpi })))));
+    pdf = await buildSearchablePdf(
+      prepared.map((p, i) => ({ jpeg: p.pdfImage, widthPx: p.widthPx, heightPx: p.heightPx, dpi: p.dpi, textPdf: ocr[i]!.textPdf })),
+      meta,
+    );
+  });
+  afterAll(() => engine.close());
+
+  it('opens in pdf.js with one page per image, sized from pixels and dpi', async () => {
+    expect(prepared[1]!.dpi).toBe(200);
+    expect(prepared[1]!.pdfImageReused).toBe(true);
+    const doc = await getDocument({ ...pdfjsNodeParams(), data: new Uint8Array(pdf) }).promise;
+    try {
+      expect(doc.numPages).toBe(2);
+      for (let i = 0; i < 2; i++) {
+        const [x0, y0, x1, y1] = (await doc.getPage(i + 1)).view;
+        expect(x1! - x0!).toBeCloseTo((prepared[i]!.widthPx / prepared[i]!.dpi) * 72, 1);
+        expect(y1! - y0!).toBeCloseTo((prepared[i]!.heightPx / prepared[i]!.dpi) * 72, 1);
+      }
+      const { info } = (await doc.getMetadata()) as unknown as { info: Record<string, unknown> };
+      expect(info).toMatchObject({ Title: meta.title, Author: meta.author, Producer: 'Faldone' });
+    } finally {
+      await doc.destroy();
+    }
+  });
+
+  it('extracted text of each page equals the OCR text (same word sequence)', async () => {
+    const texts = await extractPdfText(pdf);
+    expect(texts).toHaveLength(2);
+    texts.forEach((t, i) => expect(words(t)).toEqual(words(ocr[i]!.text)));
+    // and lines survive: the rotated layer of page 1 is not split into one word per line
+    expect(texts[0]!.split('\n').length).toBeLessThan(words(texts[0]!).length / 4);
+  });
+
+  it('puts each word of the text layer over the word in the image', async () => {
+    const doc = await getDocument({ ...pdfjsNodeParams(), data: new Uint8Array(pdf) }).promise;
+    try {
+      for (let i = 0; i < 2; i++) {
+        const page = await doc.getPage(i + 1);
+        const items = (await page.getTextContent()).items.filter((it): it is TextItem => 'str' in it && it.str.trim() !== '');
+        const ptPerPx = 72 / prepared[i]!.dpi;
+        const pageH = page.view[3]!;
+        let checked = 0;
+        const seen = new Map<string, number>();
+        for (const w of ocr[i]!.words.slice(0, 40)) {
+          // the n-th occurrence of a word in the OCR is the n-th item with that text (both in reading order)
+          const n = seen.get(w.text) ?? 0;
+          seen.set(w.text, n + 1);
+          const item = items.filter((it) => it.str === w.text)[n];
+          if (!item) continue;
+          // item origin = left end of the baseline; compare with the box's left edge and bottom, in points
+          const [, , , , ex, ey] = item.transform as number[];
+          expect(Math.abs(ex! - w.bbox.x0 * ptPerPx)).toBeLessThan(6);
+          expect(Math.abs(pageH - ey! - w.bbox.y1 * ptPerPx)).toBeLessThan(8);
+          checked++;
+        }
+        expect(checked).toBeGreaterThan(10);
+      }
+    } finally {
+      await doc.destroy();
+    }
+  });
+
+  it('is deterministic: same input, same bytes', async () => {
+    const again = await buildSearchablePdf(
+      prepared.map((p, i) => ({ jpeg: p.pdfImage, widthPx: p.widthPx, heightPx: p.heightPx, dpi: p.dpi, textPdf: ocr[i]!.textPdf })),
+      meta,
+    );
+    expect(Buffer.from(again).equals(Buffer.from(pdf))).toBe(true);
+    const doc = await PDFDocument.load(pdf);
+    expect(doc.getCreationDate()?.toISOString()).toBe(meta.creationDate.toISOString());
+    expect(Buffer.from(pdf).toString('latin1')).toMatch(/\/ID \[ ?<[0-9A-F]{32}> ?<[0-9A-F]{32}> ?\]/i);
+  });
+
+  it('keeps the JPEG bytes of the page image unchanged', async () => {
+    const raw = Buffer.from(pdf);
+    expect(raw.includes(prepared[1]!.pdfImage)).toBe(true);
+  });
+
+  it('builds image-only pages without a text layer and refuses bad input', async () => {
+    const p = prepared[1]!;
+    const only = await buildSearchablePdf([{ jpeg: p.pdfImage, widthPx: p.widthPx, heightPx: p.heightPx, dpi: p.dpi }]);
+    expect(await extractPdfText(only)).toEqual(['']);
+    await expect(buildSearchablePdf([])).rejects.toBeInstanceOf(SearchablePdfError);
+    await expect(buildSearchablePdf([{ jpeg: Buffer.from('png?'), widthPx: 10, heightPx: 10, dpi: 300 }])).rejects.toThrow(/not a JPEG/);
+    await expect(buildSearchablePdf([{ jpeg: p.pdfImage, widthPx: p.widthPx, heightPx: p.heightPx, dpi: 0 }])).rejects.toThrow(/dpi/);
+  });
+});
