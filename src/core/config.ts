@@ -25,8 +25,11 @@ export const configSchema = z.object({
     .prefault({}),
   db: z
     .object({
-      driver: z.enum(['sqlite']).default('sqlite'),
-      path: z.string().optional(), // default <dataDir>/faldone.db
+      driver: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      path: z.string().optional(), // sqlite: default <dataDir>/faldone.db
+      url: z.string().default('postgres://postgres@127.0.0.1:5432/faldone'), // postgres
+      schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('public'),
+      poolSize: int.min(1).max(200).default(10),
     })
     .prefault({}),
   search: z
@@ -83,7 +86,10 @@ export const ENV_MAP: Record<string, string> = {
   QUEUE_PREFIX: 'redis.prefix',
   STORE_DRIVER: 'store.driver',
   STORE_ROOT: 'store.root',
+  DB_DRIVER: 'db.driver',
   DB_PATH: 'db.path',
+  DATABASE_URL: 'db.url',
+  DB_SCHEMA: 'db.schema',
   SEARCH_PATH: 'search.path',
   OCR_ENGINE: 'ocr.engine',
   OCR_WORKERS: 'ocr.workers',

@@ -57,13 +57,29 @@ function toDocument(r: Row): DocumentRecord {
     failedStep: opt(r.failed_step),
     pageCount: opt(r.page_count),
     archiveKey: opt(r.archive_key),
-    classification: r.classification ? JSON.parse(r.classification as string) : undefined,
+    classification: r.classification === null || r.classification === undefined ? undefined : JSON.parse(r.classification as string),
     title: opt(r.title),
     year: opt(r.year),
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
   };
 }
+
+/** JSON text for a JSON column; null/undefined (and values JSON cannot represent) → NULL, read back as undefined. */
+const toJson = (v: unknown): string | null => (v === undefined || v === null ? null : (JSON.stringify(v) ?? null));
+
+/** A given timestamp in the one ISO UTC form the store uses (throws on an invalid date); now when absent. */
+const isoTime = (at?: string): string => (at === undefined ? new Date() : new Date(at)).toISOString();
+
+const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
+  status: 'status',
+  error: 'error',
+  failedStep: 'failed_step',
+  pageCount: 'page_count',
+  archiveKey: 'archive_key',
+  classification: 'classification',
+  title: 'title',
+};
 
 const toBatch = (r: Row): Batch => ({
   id: r.id as string,
@@ -96,7 +112,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch> {
-    const batch: Batch = { id: input.id ?? randomUUID(), label: input.label, source: input.source, createdAt: input.createdAt ?? new Date().toISOString() };
+    const batch: Batch = { id: input.id ?? randomUUID(), label: input.label, source: input.source, createdAt: isoTime(input.createdAt) };
     this.db
       .prepare('INSERT INTO batches (id, label, source, created_at) VALUES (?, ?, ?, ?)')
       .run(batch.id, batch.label, batch.source, batch.createdAt);
@@ -160,18 +176,23 @@ export class SqliteMetadataStore implements MetadataStore {
   async createDocument(
     input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'> & { createdAt?: string },
   ): Promise<{ created: boolean; document: DocumentRecord }> {
-    const now = input.createdAt ?? new Date().toISOString();
+    const now = isoTime(input.createdAt);
+    // ON CONFLICT DO NOTHING skips only a uniqueness conflict (id or sha256); INSERT OR IGNORE would also swallow a
+    // NOT NULL or CHECK violation and then report a document that does not exist.
     const info = this.db
       .prepare(
-        `INSERT OR IGNORE INTO documents (id, sha256, batch_id, filename, media_type, size, status, page_count, title, year,
-           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?)`,
+        `INSERT INTO documents (id, sha256, batch_id, filename, media_type, size, status, error, failed_step, page_count,
+           archive_key, classification, title, year, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
-      .run(input.id, input.sha256, input.batchId, input.filename, input.mediaType, input.size, input.pageCount ?? null,
+      .run(input.id, input.sha256, input.batchId, input.filename, input.mediaType, input.size, input.error ?? null,
+        input.failedStep ?? null, input.pageCount ?? null, input.archiveKey ?? null, toJson(input.classification),
         input.title ?? null, input.year ?? null, now, now);
-    const document = (await this.getDocument(input.id)) ?? toDocument(
-      this.db.prepare('SELECT * FROM documents WHERE sha256 = ?').get(input.sha256) as Row,
-    );
-    return { created: info.changes === 1, document };
+    const row = this.db
+      .prepare('SELECT * FROM documents WHERE sha256 = ? OR id = ? ORDER BY (sha256 = ?) DESC LIMIT 1')
+      .get(input.sha256, input.id, input.sha256) as Row | undefined;
+    if (!row) throw new Error(`document ${input.sha256} neither inserted nor found`);
+    return { created: info.changes === 1, document: toDocument(row) };
   }
 
   async getDocument(id: string): Promise<DocumentRecord | null> {
@@ -185,25 +206,21 @@ export class SqliteMetadataStore implements MetadataStore {
     if (opts.batchId) (where.push('batch_id = ?'), args.push(opts.batchId));
     if (opts.status) (where.push('status = ?'), args.push(opts.status));
     const sql = `SELECT * FROM documents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-                 ORDER BY created_at, filename LIMIT ? OFFSET ?`;
+                 ORDER BY created_at, filename, id LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...args, opts.limit ?? 1000, opts.offset ?? 0) as Row[]).map(toDocument);
   }
 
+  /** Only the keys present in `patch` change; a key present with value undefined clears the field (NULL), except
+   *  `status`, which cannot be cleared and is then left as it is. An empty patch changes nothing, not even updatedAt.
+   *  Keys that are not patchable columns are ignored. */
   async updateDocument(id: string, patch: DocumentPatch): Promise<void> {
-    const columns: Record<keyof DocumentPatch, string> = {
-      status: 'status',
-      error: 'error',
-      failedStep: 'failed_step',
-      pageCount: 'page_count',
-      archiveKey: 'archive_key',
-      classification: 'classification',
-      title: 'title',
-    };
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(patch) as Array<[keyof DocumentPatch, unknown]>) {
-      sets.push(`${columns[k]} = ?`);
-      args.push(k === 'classification' ? JSON.stringify(v) : (v ?? null));
+      const column = PATCH_COLUMNS[k];
+      if (!column || (k === 'status' && v === undefined)) continue;
+      sets.push(`${column} = ?`);
+      args.push(k === 'classification' ? toJson(v) : (v ?? null));
     }
     if (!sets.length) return;
     sets.push('updated_at = ?');
@@ -238,8 +255,8 @@ export class SqliteMetadataStore implements MetadataStore {
   async addEvent(e: Omit<EventRecord, 'id' | 'at'> & { at?: string }): Promise<void> {
     this.db
       .prepare('INSERT INTO events (at, type, document_id, batch_id, actor, detail) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(e.at ?? new Date().toISOString(), e.type, e.documentId ?? null, e.batchId ?? null, e.actor,
-        e.detail ? JSON.stringify(e.detail) : null);
+      .run(isoTime(e.at), e.type, e.documentId ?? null, e.batchId ?? null, e.actor,
+        toJson(e.detail));
   }
 
   async listEvents(filter: { documentId?: string; batchId?: string }): Promise<EventRecord[]> {
@@ -257,7 +274,7 @@ export class SqliteMetadataStore implements MetadataStore {
       documentId: opt(r.document_id),
       batchId: opt(r.batch_id),
       actor: r.actor as string,
-      detail: r.detail ? JSON.parse(r.detail as string) : undefined,
+      detail: r.detail === null || r.detail === undefined ? undefined : JSON.parse(r.detail as string),
     }));
   }
 

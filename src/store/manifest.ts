@@ -1,38 +1,10 @@
 // The manifest of an archive package: AgID-style metadata (Linee Guida, Allegato 5, where it applies), the SHA-256
-// of every file of the package and the document's event log. Deepened (JSON Schema, every field) by the storage issue.
+// of every file of the package and the document's event log. Validated against manifest.schema.ts before it is stored.
 import type { DocumentMetadata } from '../classify/document-metadata.ts';
 import type { Batch, DocumentRecord, EventRecord } from '../db/metadata-store.ts';
+import { MANIFEST_VERSION, manifestSchema, type Manifest, type ManifestFile } from './manifest.schema.ts';
 
-export const MANIFEST_VERSION = 'faldone.manifest/1';
-
-export interface ManifestFile {
-  name: string; // file name inside the package
-  role: 'originale' | 'copia-per-immagine-ricercabile' | 'testo-ocr';
-  mediaType: string;
-  size: number;
-  sha256: string;
-}
-
-export interface Manifest {
-  versione: typeof MANIFEST_VERSION;
-  identificativo: { id: string; impronta: string; algoritmo: 'SHA-256' };
-  modalitaDiFormazione: string;
-  tipologiaDocumentale: string;
-  datiDiRegistrazione?: { tipologiaDiFlusso: 'E' | 'U' | 'I'; tipoRegistro: string; numero: string; data?: string };
-  soggetti: Array<{ ruolo: string; denominazione: string }>;
-  chiaveDescrittiva: { oggetto: string; paroleChiave: string[] };
-  classificazione?: { indice: string; descrizione?: string; piano: string };
-  riservato: boolean;
-  identificativoDelFormato: { formato: string; versione?: string };
-  idAgg?: { tipo: 'fascicolo'; id: string };
-  nomeOriginale: string;
-  dataAcquisizione: string;
-  lotto: { id: string; etichetta: string; origine: string; creato: string };
-  pagine: number;
-  metadatiDescrittivi: DocumentMetadata;
-  files: ManifestFile[];
-  tracciatureModifiche: Array<{ data: string; tipo: string; soggetto: string; dettaglio?: Record<string, unknown> }>;
-}
+export { MANIFEST_VERSION, type Manifest, type ManifestFile } from './manifest.schema.ts';
 
 export function buildManifest(input: {
   document: DocumentRecord;
@@ -45,7 +17,7 @@ export function buildManifest(input: {
   const { document: d, metadata: m } = input;
   const keywords = [m.documentTypeLabel, m.procedureType, m.practice?.key, m.address ? `${m.address.street} ${m.address.civic}` : undefined]
     .filter((k): k is string => Boolean(k));
-  return {
+  return manifestSchema.parse({
     versione: MANIFEST_VERSION,
     identificativo: { id: d.id, impronta: d.sha256, algoritmo: 'SHA-256' },
     modalitaDiFormazione: 'b - acquisizione della copia per immagine su supporto informatico di un documento analogico',
@@ -60,6 +32,15 @@ export function buildManifest(input: {
       : undefined,
     riservato: m.personalData,
     identificativoDelFormato: { formato: d.mediaType },
+    verifica: {
+      firmatoDigitalmente: false,
+      sigillatoElettronicamente: false,
+      marcaturaTemporale: false,
+      // Set when an official attests the conformity of the image copies of the batch.
+      conformitaCopieImmagineSuSupportoInformatico: false,
+    },
+    // Building-practice files are kept permanently (piano di conservazione dei Comuni).
+    tempoDiConservazione: 'illimitato',
     idAgg: m.practice ? { tipo: 'fascicolo', id: m.practice.key } : undefined,
     nomeOriginale: d.filename,
     dataAcquisizione: d.createdAt,
@@ -68,5 +49,5 @@ export function buildManifest(input: {
     metadatiDescrittivi: m,
     files: input.files,
     tracciatureModifiche: input.events.map((e) => ({ data: e.at, tipo: e.type, soggetto: e.actor, dettaglio: e.detail })),
-  };
+  });
 }

@@ -1,6 +1,6 @@
 // Choose the adapter of each port from config. The only place that knows which implementations exist.
 import type { Config } from '../core/config.ts';
-import { SqliteMetadataStore } from '../db/sqlite.metadata.ts';
+import { openMetadataStore } from '../db/metadata-store.factory.ts';
 import type { MetadataStore } from '../db/metadata-store.ts';
 import { createSqliteSearchIndex } from '../index/sqlite.search-index.ts';
 import type { SearchIndex } from '../index/search-index.ts';
@@ -12,7 +12,10 @@ export function createObjectStore(config: Config): ObjectStore {
 }
 
 export async function createMetadataStore(config: Config): Promise<MetadataStore> {
-  return new SqliteMetadataStore(config.db.path);
+  const { db } = config;
+  return db.driver === 'postgres'
+    ? openMetadataStore({ driver: 'postgres', url: db.url, schema: db.schema, poolSize: db.poolSize })
+    : openMetadataStore({ driver: 'sqlite', path: db.path });
 }
 
 export function createSearchIndex(config: Config): SearchIndex {

@@ -11,6 +11,7 @@ import type { Manifest } from '../../src/store/manifest.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
 import { fixture, words } from '../helpers/fixtures.ts';
 import { startApi, uploadBatch } from '../helpers/http.ts';
+import { validateManifestJson } from '../helpers/manifest-validator.ts';
 
 let world: World;
 let api: { app: FastifyInstance; url: string };
@@ -108,6 +109,7 @@ describe('the pipeline end to end', () => {
     for (const f of [tiff, pdf, jpeg]) {
       const doc = await world.services.db.getDocument(docIdOf(f.file));
       const manifest = JSON.parse((await world.services.store.getBuffer(`${doc!.archiveKey}/${PACKAGE_FILES.manifest}`)).toString()) as Manifest;
+      expect(validateManifestJson(manifest), JSON.stringify(validateManifestJson.errors)).toBe(true);
       expect(manifest.identificativo).toEqual({ id: doc!.id, impronta: doc!.sha256, algoritmo: 'SHA-256' });
       expect(manifest.files.map((x) => x.role).sort()).toEqual(['copia-per-immagine-ricercabile', 'originale', 'testo-ocr']);
       for (const file of manifest.files) {

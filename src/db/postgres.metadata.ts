@@ -1,0 +1,369 @@
+// MetadataStore on PostgreSQL (pg Pool): for several workers or machines sharing one database.
+// Behaves like the SQLite adapter method for method (see test/db/metadata.contract.ts). Notes:
+// - every table is qualified with the configured schema, so several stores (or test runs) can share a database;
+// - timestamps are timestamptz taken from the database clock (one clock for every worker), truncated to milliseconds
+//   and returned as `Date#toISOString()` strings, the same format the SQLite adapter stores;
+// - JSON columns are jsonb: values round-trip deep-equal (object key order is not kept);
+// - PostgreSQL cannot store U+0000 in text or jsonb: it is removed from every string written, and lone UTF-16
+//   surrogates become U+FFFD, so garbage extracted from a broken PDF cannot make a write fail.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import {
+  TERMINAL_STATUSES,
+  type Batch,
+  type BatchItem,
+  type BatchSummary,
+  type DocumentPatch,
+  type DocumentRecord,
+  type DocumentStatus,
+  type EventRecord,
+  type MetadataStore,
+  type PageRecord,
+} from './metadata-store.ts';
+import { migratePostgres, quoteIdent, type MigrationResult } from './postgres.migrations.ts';
+
+export interface PostgresMetadataOptions {
+  /** e.g. postgres://user:pass@host:5432/db */
+  connectionString: string;
+  /** Schema holding the tables; created if missing. Default `public`. */
+  schema?: string;
+  /** Maximum connections of the pool. Default 10. */
+  poolSize?: number;
+  /** Errors of idle pooled connections (e.g. the server restarted). The pool drops the client either way. */
+  onPoolError?: (err: Error) => void;
+}
+
+type Row = Record<string, unknown>;
+const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+
+// Database clock, at the millisecond precision of `Date#toISOString()`.
+const NOW = "date_trunc('milliseconds', statement_timestamp())";
+
+// Parsers for this pool only (the global pg.types registry is left alone): bigint as number (ids, sizes and counts
+// stay far below 2^53) and timestamptz as an ISO string.
+const TIMESTAMPTZ_OID = 1184;
+const INT8_OID = 20;
+const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (v: string) => Date;
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format !== 'binary' && oid === TIMESTAMPTZ_OID) return (v: string) => parseTimestamptz(v).toISOString();
+    if (format !== 'binary' && oid === INT8_OID) {
+      return (v: string) => {
+        const n = Number(v);
+        if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${v} does not fit a JavaScript number`);
+        return n;
+      };
+    }
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const NEEDS_CLEANING = new RegExp(`\\u0000|${LONE_SURROGATE}`);
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE, 'g');
+const needsCleaning = (s: string) => NEEDS_CLEANING.test(s);
+/** A string PostgreSQL accepts in text and jsonb: U+0000 removed, lone surrogates replaced by U+FFFD. */
+export function pgSafeText(s: string): string {
+  return needsCleaning(s) ? s.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\ufffd') : s;
+}
+
+/** JSON text for a jsonb parameter; null/undefined → SQL NULL. */
+function toJson(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  const text = JSON.stringify(v, (_key, val: unknown) => {
+    if (typeof val === 'string') return pgSafeText(val);
+    if (val && typeof val === 'object' && !Array.isArray(val) && Object.keys(val).some(needsCleaning)) {
+      return Object.fromEntries(Object.entries(val).map(([k, x]) => [pgSafeText(k), x]));
+    }
+    return val;
+  });
+  return text === undefined ? null : text; // JSON.stringify(() => 1) is undefined
+}
+
+/** A given timestamp normalised to ISO UTC in JavaScript, as the SQLite adapter does (throws on an invalid date, and
+ *  keeps PostgreSQL's more permissive date input out of the picture); null when absent, for the database clock. */
+const isoTime = (at?: string): string | null => (at === undefined ? null : new Date(at).toISOString());
+
+const clean = (params: unknown[]) => params.map((p) => (typeof p === 'string' ? pgSafeText(p) : p));
+
+function toDocument(r: Row): DocumentRecord {
+  return {
+    id: r.id as string,
+    sha256: r.sha256 as string,
+    batchId: r.batch_id as string,
+    filename: r.filename as string,
+    mediaType: r.media_type as string,
+    size: r.size as number,
+    status: r.status as DocumentStatus,
+    error: opt(r.error),
+    failedStep: opt(r.failed_step),
+    pageCount: opt(r.page_count),
+    archiveKey: opt(r.archive_key),
+    classification: opt(r.classification),
+    title: opt(r.title),
+    year: opt(r.year),
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+const toBatch = (r: Row): Batch => ({
+  id: r.id as string,
+  label: r.label as string,
+  source: r.source as string,
+  createdAt: r.created_at as string,
+});
+
+const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
+  status: 'status',
+  error: 'error',
+  failedStep: 'failed_step',
+  pageCount: 'page_count',
+  archiveKey: 'archive_key',
+  classification: 'classification',
+  title: 'title',
+};
+
+export class PostgresMetadataStore implements MetadataStore {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    /** Schema the tables live in. */
+    readonly schema: string,
+    /** What opening did to the schema: versions applied by this process (none when already up to date). */
+    readonly migration: MigrationResult,
+  ) {}
+
+  /** Connects, migrates the schema (once across concurrent openers) and returns a ready store. */
+  static async open(opts: PostgresMetadataOptions): Promise<PostgresMetadataStore> {
+    const schema = opts.schema ?? 'public';
+    quoteIdent(schema); // validate early
+    const pool = new pg.Pool({
+      connectionString: opts.connectionString,
+      max: opts.poolSize ?? 10,
+      application_name: 'faldone',
+      types: typeParsers,
+    });
+    pool.on('error', opts.onPoolError ?? (() => {}));
+    try {
+      const migration = await migratePostgres(pool, schema);
+      return new PostgresMetadataStore(pool, schema, migration);
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw err;
+    }
+  }
+
+  private t(table: string): string {
+    return `${quoteIdent(this.schema)}.${table}`;
+  }
+
+  private async query(sql: string, params: unknown[] = []): Promise<pg.QueryResult<Row>> {
+    return this.pool.query<Row>(sql, clean(params));
+  }
+
+  async createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch> {
+    const { rows } = await this.query(
+      `INSERT INTO ${this.t('batches')} (id, label, source, created_at)
+       VALUES ($1, $2, $3, coalesce($4::timestamptz, ${NOW})) RETURNING *`,
+      [input.id ?? randomUUID(), input.label, input.source, isoTime(input.createdAt)],
+    );
+    return toBatch(rows[0]!);
+  }
+
+  async getBatch(id: string): Promise<Batch | null> {
+    const { rows } = await this.query(`SELECT * FROM ${this.t('batches')} WHERE id = $1`, [id]);
+    return rows[0] ? toBatch(rows[0]) : null;
+  }
+
+  async listBatches(opts: { limit?: number; offset?: number } = {}): Promise<Batch[]> {
+    const { rows } = await this.query(
+      `SELECT * FROM ${this.t('batches')} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
+      [opts.limit ?? 50, opts.offset ?? 0],
+    );
+    return rows.map(toBatch);
+  }
+
+  async batchSummary(id: string): Promise<BatchSummary | null> {
+    // One statement, so the item counts and the statuses come from the same snapshot.
+    const { rows } = await this.query(
+      `SELECT b.*,
+         (SELECT json_object_agg(outcome, n) FROM
+            (SELECT outcome, count(*) AS n FROM ${this.t('batch_items')} WHERE batch_id = b.id GROUP BY outcome) i) AS items,
+         (SELECT json_object_agg(status, n) FROM
+            (SELECT status, count(*) AS n FROM ${this.t('documents')} WHERE batch_id = b.id GROUP BY status) d) AS statuses
+       FROM ${this.t('batches')} b WHERE b.id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const items = (r.items ?? {}) as Record<string, number>;
+    const byStatus = (r.statuses ?? {}) as Partial<Record<DocumentStatus, number>>;
+    const pending = (Object.entries(byStatus) as Array<[DocumentStatus, number]>)
+      .filter(([s]) => !TERMINAL_STATUSES.includes(s))
+      .reduce((a, [, n]) => a + n, 0);
+    return {
+      batch: toBatch(r),
+      items: Object.values(items).reduce((a, n) => a + n, 0),
+      accepted: items.accepted ?? 0,
+      duplicates: items.duplicate ?? 0,
+      rejected: items.rejected ?? 0,
+      byStatus,
+      done: pending === 0,
+    };
+  }
+
+  async addBatchItem(item: BatchItem): Promise<void> {
+    await this.query(
+      `INSERT INTO ${this.t('batch_items')} (batch_id, filename, outcome, document_id, sha256, error) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [item.batchId, item.filename, item.outcome, item.documentId ?? null, item.sha256 ?? null, item.error ?? null],
+    );
+  }
+
+  async listBatchItems(batchId: string): Promise<BatchItem[]> {
+    const { rows } = await this.query(`SELECT * FROM ${this.t('batch_items')} WHERE batch_id = $1 ORDER BY seq`, [batchId]);
+    return rows.map((r) => ({
+      batchId: r.batch_id as string,
+      filename: r.filename as string,
+      outcome: r.outcome as BatchItem['outcome'],
+      documentId: opt(r.document_id),
+      sha256: opt(r.sha256),
+      error: opt(r.error),
+    }));
+  }
+
+  async createDocument(
+    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'> & { createdAt?: string },
+  ): Promise<{ created: boolean; document: DocumentRecord }> {
+    // Two statements on purpose: after ON CONFLICT DO NOTHING lost to a concurrent insert, a new statement (READ
+    // COMMITTED) sees the winner's committed row, which a CTE in the same statement would not.
+    const inserted = await this.query(
+      `INSERT INTO ${this.t('documents')} (id, sha256, batch_id, filename, media_type, size, status, error, failed_step,
+         page_count, archive_key, classification, title, year, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $8, $9, $10, $11::jsonb, $12, $13,
+               coalesce($14::timestamptz, ${NOW}), coalesce($14::timestamptz, ${NOW}))
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [input.id, input.sha256, input.batchId, input.filename, input.mediaType, input.size, input.error ?? null,
+        input.failedStep ?? null, input.pageCount ?? null, input.archiveKey ?? null, toJson(input.classification),
+        input.title ?? null, input.year ?? null, isoTime(input.createdAt)],
+    );
+    if (inserted.rows[0]) return { created: true, document: toDocument(inserted.rows[0]) };
+    const { rows } = await this.query(
+      `SELECT * FROM ${this.t('documents')} WHERE sha256 = $1 OR id = $2 ORDER BY (sha256 = $1) DESC LIMIT 1`,
+      [input.sha256, input.id],
+    );
+    if (!rows[0]) throw new Error(`document ${input.sha256} neither inserted nor found`);
+    return { created: false, document: toDocument(rows[0]) };
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | null> {
+    const { rows } = await this.query(`SELECT * FROM ${this.t('documents')} WHERE id = $1`, [id]);
+    return rows[0] ? toDocument(rows[0]) : null;
+  }
+
+  async listDocuments(opts: { batchId?: string; status?: DocumentStatus; limit?: number; offset?: number }): Promise<DocumentRecord[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (opts.batchId) (args.push(opts.batchId), where.push(`batch_id = $${args.length}`));
+    if (opts.status) (args.push(opts.status), where.push(`status = $${args.length}`));
+    args.push(opts.limit ?? 1000, opts.offset ?? 0);
+    const { rows } = await this.query(
+      `SELECT * FROM ${this.t('documents')} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+       ORDER BY created_at, filename, id LIMIT $${args.length - 1} OFFSET $${args.length}`,
+      args,
+    );
+    return rows.map(toDocument);
+  }
+
+  /** Only the keys present in `patch` change; a key present with value undefined clears the field (NULL), except
+   *  `status`, which cannot be cleared and is then left as it is. An empty patch changes nothing, not even updatedAt. */
+  async updateDocument(id: string, patch: DocumentPatch): Promise<void> {
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    for (const [k, v] of Object.entries(patch) as Array<[keyof DocumentPatch, unknown]>) {
+      const column = PATCH_COLUMNS[k];
+      if (!column || (k === 'status' && v === undefined)) continue;
+      args.push(k === 'classification' ? toJson(v) : (v ?? null));
+      sets.push(`${column} = $${args.length}${k === 'classification' ? '::jsonb' : ''}`);
+    }
+    if (!sets.length) return;
+    args.push(id);
+    await this.query(`UPDATE ${this.t('documents')} SET ${sets.join(', ')}, updated_at = ${NOW} WHERE id = $${args.length}`, args);
+  }
+
+  async replacePages(documentId: string, pages: PageRecord[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      try {
+        await client.query(`DELETE FROM ${this.t('pages')} WHERE document_id = $1`, [documentId]);
+        if (pages.length) {
+          await client.query(
+            `INSERT INTO ${this.t('pages')} (document_id, page, width_px, height_px, dpi, confidence, chars)
+             SELECT $1, * FROM unnest($2::int[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::int[])`,
+            [documentId, pages.map((p) => p.page), pages.map((p) => p.widthPx), pages.map((p) => p.heightPx),
+              pages.map((p) => p.dpi), pages.map((p) => p.confidence), pages.map((p) => p.chars)],
+          );
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async listPages(documentId: string): Promise<PageRecord[]> {
+    const { rows } = await this.query(`SELECT * FROM ${this.t('pages')} WHERE document_id = $1 ORDER BY page`, [documentId]);
+    return rows.map((r) => ({
+      documentId: r.document_id as string,
+      page: r.page as number,
+      widthPx: r.width_px as number,
+      heightPx: r.height_px as number,
+      dpi: r.dpi as number,
+      confidence: r.confidence as number,
+      chars: r.chars as number,
+    }));
+  }
+
+  async addEvent(e: Omit<EventRecord, 'id' | 'at'> & { at?: string }): Promise<void> {
+    await this.query(
+      `INSERT INTO ${this.t('events')} (at, type, document_id, batch_id, actor, detail)
+       VALUES (coalesce($1::timestamptz, ${NOW}), $2, $3, $4, $5, $6::jsonb)`,
+      [isoTime(e.at), e.type, e.documentId ?? null, e.batchId ?? null, e.actor, toJson(e.detail)],
+    );
+  }
+
+  async listEvents(filter: { documentId?: string; batchId?: string }): Promise<EventRecord[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.documentId) (args.push(filter.documentId), where.push(`document_id = $${args.length}`));
+    if (filter.batchId) (args.push(filter.batchId), where.push(`batch_id = $${args.length}`));
+    const { rows } = await this.query(
+      `SELECT * FROM ${this.t('events')} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id`,
+      args,
+    );
+    return rows.map((r) => ({
+      id: r.id as number,
+      at: r.at as string,
+      type: r.type as string,
+      documentId: opt(r.document_id),
+      batchId: opt(r.batch_id),
+      actor: r.actor as string,
+      detail: opt(r.detail),
+    }));
+  }
+
+  /** Ends the pool; safe to call more than once. */
+  async close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    await this.closing;
+  }
+}
+
+export function createPostgresMetadataStore(opts: PostgresMetadataOptions): Promise<PostgresMetadataStore> {
+  return PostgresMetadataStore.open(opts);
+}

@@ -1,0 +1,84 @@
+// The manifest's schema, written once in zod: it validates every manifest before it is stored, and it generates
+// the JSON Schema kept in the repository (schemas/manifest.schema.json) for conservation services and auditors.
+import { z } from 'zod';
+
+export const MANIFEST_VERSION = 'faldone.manifest/1';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoDateTime = z.string().datetime();
+
+export const manifestFileSchema = z.object({
+  name: z.string().min(1),
+  role: z.enum(['originale', 'copia-per-immagine-ricercabile', 'testo-ocr']),
+  mediaType: z.string(),
+  size: z.number().int().nonnegative(),
+  sha256: sha256Hex,
+});
+
+export const documentMetadataSchema = z.object({
+  documentType: z.string(),
+  documentTypeLabel: z.string(),
+  confidence: z.number().min(0).max(1),
+  procedureType: z.string().optional(),
+  practice: z.object({ prefix: z.string(), number: z.number().int(), year: z.number().int(), key: z.string() }).optional(),
+  protocol: z.object({ number: z.number().int(), date: isoDate.optional() }).optional(),
+  dates: z.array(isoDate),
+  address: z.object({ street: z.string(), civic: z.string() }).optional(),
+  cadastral: z.object({ foglio: z.number().int(), mappale: z.number().int(), subalterno: z.number().int().optional() }).optional(),
+  titolarioClass: z.string().optional(),
+  titolarioLabel: z.string().optional(),
+  office: z.string().optional(),
+  officeName: z.string().optional(),
+  applicant: z.string().optional(),
+  personalData: z.boolean(),
+  reasons: z.array(z.string()),
+  classifier: z.string(),
+});
+
+export const manifestSchema = z
+  .object({
+    versione: z.literal(MANIFEST_VERSION),
+    /** IdDoc: identifier and fingerprint (Impronta) of the document. */
+    identificativo: z.object({ id: sha256Hex, impronta: sha256Hex, algoritmo: z.literal('SHA-256') }),
+    /** ModalitaDiFormazione: b = copy by image of an analogue document. */
+    modalitaDiFormazione: z.string(),
+    tipologiaDocumentale: z.string(),
+    /** DatiDiRegistrazione: flow (E incoming, U outgoing, I internal), register, number, date. */
+    datiDiRegistrazione: z
+      .object({ tipologiaDiFlusso: z.enum(['E', 'U', 'I']), tipoRegistro: z.string(), numero: z.string(), data: isoDate.optional() })
+      .optional(),
+    soggetti: z.array(z.object({ ruolo: z.string(), denominazione: z.string() })),
+    chiaveDescrittiva: z.object({ oggetto: z.string(), paroleChiave: z.array(z.string()) }),
+    classificazione: z.object({ indice: z.string(), descrizione: z.string().optional(), piano: z.string() }).optional(),
+    riservato: z.boolean(),
+    identificativoDelFormato: z.object({ formato: z.string(), versione: z.string().optional() }),
+    /** Verifica: what was verified on this document. */
+    verifica: z.object({
+      firmatoDigitalmente: z.boolean(),
+      sigillatoElettronicamente: z.boolean(),
+      marcaturaTemporale: z.boolean(),
+      conformitaCopieImmagineSuSupportoInformatico: z.boolean(),
+    }),
+    /** IdAgg: the aggregate (fascicolo of the practice) the document belongs to. */
+    idAgg: z.object({ tipo: z.literal('fascicolo'), id: z.string() }).optional(),
+    tempoDiConservazione: z.string(),
+    nomeOriginale: z.string(),
+    dataAcquisizione: isoDateTime,
+    lotto: z.object({ id: z.string(), etichetta: z.string(), origine: z.string(), creato: isoDateTime }),
+    pagine: z.number().int().nonnegative(),
+    metadatiDescrittivi: documentMetadataSchema,
+    files: z.array(manifestFileSchema).min(1),
+    /** TracciatureModifiche: the document's event log. */
+    tracciatureModifiche: z.array(
+      z.object({ data: isoDateTime, tipo: z.string(), soggetto: z.string(), dettaglio: z.record(z.string(), z.unknown()).optional() }),
+    ),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+
+export function manifestJsonSchema(): Record<string, unknown> {
+  return { $id: 'https://faldone.example/schemas/manifest.schema.json', title: 'Faldone archive package manifest', ...z.toJSONSchema(manifestSchema, { target: 'draft-2020-12', io: 'output' }) };
+}

@@ -1,0 +1,24 @@
+// The MetadataStore contract on the SQLite adapter: a fresh database file per test.
+import path from 'node:path';
+import type { MetadataStore } from '../../src/db/metadata-store.ts';
+import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
+import { makeTmpDir } from '../helpers/tmp-dir.ts';
+import { metadataStoreContract } from './metadata.contract.ts';
+
+metadataStoreContract('SQLite', async () => {
+  const tmp = await makeTmpDir('faldone-meta-');
+  const file = path.join(tmp.dir, 'meta.db');
+  const opened: MetadataStore[] = [new SqliteMetadataStore(file)];
+  return {
+    store: opened[0]!,
+    reopen: async () => {
+      const store = new SqliteMetadataStore(file);
+      opened.push(store);
+      return store;
+    },
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      await tmp.cleanup();
+    },
+  };
+});
