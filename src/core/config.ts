@@ -6,6 +6,8 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const int = z.coerce.number().int();
+/** Booleans from JSON or from environment strings ("true"/"false"/"1"/"0"/"yes"/"no"). */
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
 
 export const configSchema = z.object({
   dataDir: z.string().default('data'),
@@ -60,6 +62,29 @@ export const configSchema = z.object({
       backoffMs: int.min(0).default(2000),
     })
     .prefault({}),
+  worker: z
+    .object({
+      /** Steps this process works on, comma-separated ("ocr-page" for an OCR-only host); empty = all. */
+      queues: z.string().default(''),
+      /** Concurrency per step, e.g. {"prepare": 2}; ocr-page defaults to ocr.workers, others to 1. */
+      concurrency: z.record(z.string(), int.min(1).max(64)).default({}),
+    })
+    .prefault({}),
+  inbox: z
+    .object({
+      enabled: bool.default(false),
+      newPrefix: z.string().default('inbox/new/'),
+      donePrefix: z.string().default('inbox/done/'),
+      failedPrefix: z.string().default('inbox/failed/'),
+      intervalMs: int.min(1000).default(15_000),
+      maxFilesPerPoll: int.min(1).default(500),
+    })
+    .prefault({}),
+  fixity: z
+    .object({
+      cron: z.string().default('0 3 * * 0'), // weekly, Sunday 03:00
+    })
+    .prefault({}),
   api: z
     .object({
       host: z.string().default('127.0.0.1'),
@@ -100,6 +125,10 @@ export const ENV_MAP: Record<string, string> = {
   MAX_PIXELS: 'limits.maxPixels',
   MAX_PAGES: 'limits.maxPages',
   JOB_ATTEMPTS: 'jobs.attempts',
+  WORKER_QUEUES: 'worker.queues',
+  INBOX_ENABLED: 'inbox.enabled',
+  INBOX_INTERVAL_MS: 'inbox.intervalMs',
+  FIXITY_CRON: 'fixity.cron',
   HOST: 'api.host',
   PORT: 'api.port',
 };
