@@ -4,6 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { s3OptionsSchema, type S3Options } from '../store/s3.options.ts';
 
 const int = z.coerce.number().int();
 /** Booleans from JSON or from environment strings ("true"/"false"/"1"/"0"/"yes"/"no"). */
@@ -21,8 +22,9 @@ export const configSchema = z.object({
     .prefault({}),
   store: z
     .object({
-      driver: z.enum(['fs']).default('fs'),
-      root: z.string().optional(), // default <dataDir>/store
+      driver: z.enum(['fs', 's3']).default('fs'),
+      root: z.string().optional(), // fs: default <dataDir>/store
+      s3: z.record(z.string(), z.unknown()).default({}), // s3: see src/store/s3.options.ts
     })
     .prefault({}),
   db: z
@@ -96,8 +98,8 @@ export const configSchema = z.object({
 export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.output<typeof configSchema>;
 /** Config with every derived path resolved to an absolute path. */
-export type Config = RawConfig & {
-  store: { root: string };
+export type Config = Omit<RawConfig, 'store'> & {
+  store: Omit<RawConfig['store'], 's3' | 'root'> & { root: string; s3?: S3Options };
   db: { path: string };
   search: { path: string };
 };
@@ -111,6 +113,15 @@ export const ENV_MAP: Record<string, string> = {
   QUEUE_PREFIX: 'redis.prefix',
   STORE_DRIVER: 'store.driver',
   STORE_ROOT: 'store.root',
+  S3_ENDPOINT: 'store.s3.endpoint',
+  S3_REGION: 'store.s3.region',
+  S3_BUCKET: 'store.s3.bucket',
+  S3_PREFIX: 'store.s3.prefix',
+  S3_ACCESS_KEY_ID: 'store.s3.accessKeyId',
+  S3_SECRET_ACCESS_KEY: 'store.s3.secretAccessKey',
+  S3_FORCE_PATH_STYLE: 'store.s3.forcePathStyle',
+  S3_OBJECT_LOCK_MODE: 'store.s3.objectLock.mode',
+  S3_OBJECT_LOCK_DAYS: 'store.s3.objectLock.days',
   DB_DRIVER: 'db.driver',
   DB_PATH: 'db.path',
   DATABASE_URL: 'db.url',
@@ -191,11 +202,19 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; overrides?: ConfigIn
   }
   const raw = parsed.data;
   const dataDir = path.resolve(cwd, raw.dataDir);
+  let s3: S3Options | undefined;
+  if (raw.store.driver === 's3') {
+    const r = s3OptionsSchema.safeParse(raw.store.s3);
+    if (!r.success) {
+      throw new ConfigError(`invalid configuration: ${r.error.issues.map((i) => `store.s3.${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    s3 = r.data;
+  }
   return {
     ...raw,
     dataDir,
     referenceDir: path.resolve(cwd, raw.referenceDir),
-    store: { ...raw.store, root: path.resolve(cwd, raw.store.root ?? path.join(dataDir, 'store')) },
+    store: { ...raw.store, root: path.resolve(cwd, raw.store.root ?? path.join(dataDir, 'store')), s3 },
     db: { ...raw.db, path: path.resolve(cwd, raw.db.path ?? path.join(dataDir, 'faldone.db')) },
     search: { ...raw.search, path: path.resolve(cwd, raw.search.path ?? path.join(dataDir, 'search.db')) },
   };

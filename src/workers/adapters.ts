@@ -6,8 +6,11 @@ import { createSqliteSearchIndex } from '../index/sqlite.search-index.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { FsObjectStore } from '../store/fs.store.ts';
 import type { ObjectStore } from '../store/object-store.ts';
+import { createS3ObjectStore } from '../store/s3.store.ts';
+import type { Logger } from '../core/logger.ts';
 
-export function createObjectStore(config: Config): ObjectStore {
+export function createObjectStore(config: Config, logger?: Logger): ObjectStore {
+  if (config.store.driver === 's3') return createS3ObjectStore(config.store.s3!, { logger });
   return new FsObjectStore(config.store.root);
 }
 

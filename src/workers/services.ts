@@ -19,7 +19,7 @@ export interface AppServices extends Services {
 export async function createServices(config: Config, logger: Logger): Promise<AppServices> {
   const redis = createRedis(config.redis.url);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const store = createObjectStore(config);
+  const store = createObjectStore(config, logger);
   const db = await createMetadataStore(config);
   const search = createSearchIndex(config);
   const pipeline = new Pipeline({ connection: redis, prefix: config.redis.prefix, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });

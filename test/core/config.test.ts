@@ -24,3 +24,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: { FALDONE_CONFIG: '/nonexistent.json' }, cwd: '/srv' })).toThrow(/does not exist/);
   });
 });
+
+describe('configuration of the S3 store', () => {
+  it('reads S3 settings from the environment when the driver is s3', () => {
+    const c = loadConfig({
+      env: { STORE_DRIVER: 's3', S3_ENDPOINT: 'http://minio:9000', S3_BUCKET: 'faldone', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_FORCE_PATH_STYLE: 'true' },
+      cwd: '/srv',
+    });
+    expect(c.store.s3).toMatchObject({ endpoint: 'http://minio:9000', bucket: 'faldone', forcePathStyle: true });
+  });
+
+  it('refuses an S3 store without a bucket, naming the setting', () => {
+    expect(() => loadConfig({ env: { STORE_DRIVER: 's3' }, cwd: '/srv' })).toThrow(/store\.s3\.bucket/);
+  });
+
+  it('reads booleans from the environment as people write them', () => {
+    expect(loadConfig({ env: { INBOX_ENABLED: 'false' }, cwd: '/srv' }).inbox.enabled).toBe(false);
+    expect(loadConfig({ env: { INBOX_ENABLED: 'true' }, cwd: '/srv' }).inbox.enabled).toBe(true);
+  });
+});
