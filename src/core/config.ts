@@ -80,6 +80,8 @@ export const configSchema = z.object({
       failedPrefix: z.string().default('inbox/failed/'),
       intervalMs: int.min(1000).default(15_000),
       maxFilesPerPoll: int.min(1).default(500),
+      /** With a MinIO store, listen to bucket notifications to poll as soon as a file lands. */
+      minioNotifications: bool.default(false),
     })
     .prefault({}),
   fixity: z
@@ -139,6 +141,7 @@ export const ENV_MAP: Record<string, string> = {
   WORKER_QUEUES: 'worker.queues',
   INBOX_ENABLED: 'inbox.enabled',
   INBOX_INTERVAL_MS: 'inbox.intervalMs',
+  INBOX_MINIO_NOTIFICATIONS: 'inbox.minioNotifications',
   FIXITY_CRON: 'fixity.cron',
   HOST: 'api.host',
   PORT: 'api.port',

@@ -2,6 +2,7 @@
 // make each tick run once however many scheduler processes are up.
 import { Queue, Worker, type Job } from 'bullmq';
 import { pollInbox } from '../ingest/inbox.ts';
+import { listenForInboxUploads, type InboxNotifier } from '../ingest/minio-notify.ts';
 import { auditFixity } from '../store/fixity.ts';
 import type { AppServices } from './services.ts';
 
@@ -11,6 +12,7 @@ export type MaintenanceJob = 'inbox-poll' | 'fixity-audit';
 export class MaintenanceRunner {
   private queue?: Queue;
   private worker?: Worker;
+  private notifier?: InboxNotifier;
 
   constructor(private readonly services: AppServices) {}
 
@@ -26,6 +28,13 @@ export class MaintenanceRunner {
       await this.queue.upsertJobScheduler('inbox-poll', { every: config.inbox.intervalMs }, { name: 'inbox-poll', opts: { removeOnComplete: 100, removeOnFail: 100 } });
     } else {
       await this.queue.removeJobScheduler('inbox-poll');
+    }
+    if (config.inbox.enabled && config.inbox.minioNotifications && config.store.s3 && !this.notifier) {
+      const queue = this.queue;
+      // One job id: a burst of uploads collapses into one extra poll.
+      this.notifier = listenForInboxUploads(config.store.s3, config.inbox.newPrefix, () => {
+        void queue.add('inbox-poll', {}, { jobId: 'inbox-poll-notified', removeOnComplete: true, removeOnFail: true });
+      }, this.services.logger);
     }
     await this.queue.upsertJobScheduler('fixity-audit', { pattern: config.fixity.cron }, { name: 'fixity-audit', opts: { removeOnComplete: 20, removeOnFail: 20 } });
   }
@@ -59,6 +68,7 @@ export class MaintenanceRunner {
   }
 
   async close(): Promise<void> {
+    this.notifier?.stop();
     await this.worker?.close();
     await this.queue?.close();
   }
