@@ -9,6 +9,8 @@ import type { AppServices } from '../workers/services.ts';
 import { batchRoutes } from './routes/batches.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
+import { opsRoutes } from './routes/ops.routes.ts';
+import helmet from '@fastify/helmet';
 
 const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
 
@@ -28,7 +30,11 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
     if (status >= 500) services.logger.error({ err }, 'request failed');
     void reply.status(status).send({ error: { code: err.code ?? 'ERROR', message: status >= 500 ? 'internal error' : err.message } });
   });
-  app.get('/health', async () => ({ status: 'ok' }));
+  await app.register(helmet, {
+    // The UI is served from this origin only; no inline script except the page's own module.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+  });
+  await app.register(opsRoutes(services));
   await app.register(batchRoutes(services), { prefix: '/api' });
   await app.register(documentRoutes(services), { prefix: '/api' });
   await app.register(searchRoutes(services), { prefix: '/api' });

@@ -1,9 +1,10 @@
 // A document that cannot go on: status failed with the reason, original moved to quarantine with that reason.
 import { keys } from '../store/keys.ts';
+import { reasonLabel } from '../core/metrics.ts';
 import type { Services } from './job-context.ts';
 
 export async function failDocument(
-  services: Pick<Services, 'db' | 'store' | 'logger'>,
+  services: Pick<Services, 'db' | 'store' | 'logger' | 'metrics'>,
   documentId: string,
   batchId: string,
   step: string,
@@ -23,5 +24,7 @@ export async function failDocument(
   }
   await db.updateDocument(documentId, { status: 'failed', error: reason, failedStep: step });
   await db.addEvent({ type: 'failed', documentId, batchId, actor: 'system', detail: { step, reason } });
+  services.metrics.documents.inc({ status: 'failed' });
+  services.metrics.failures.inc({ step, reason: reasonLabel(reason) });
   logger.warn({ documentId, batchId, step, reason }, 'document failed');
 }

@@ -7,6 +7,7 @@ import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { ReferenceData } from '../classify/reference-data.ts';
 import type { Pipeline } from './pipeline.ts';
+import type { Metrics } from '../core/metrics.ts';
 
 export interface Services {
   config: Config;
@@ -15,6 +16,7 @@ export interface Services {
   db: MetadataStore;
   search: SearchIndex;
   pipeline: Pipeline;
+  metrics: Metrics;
   reference(): ReferenceData; // loaded on first use, validated
   ocr(): OcrEngine; // created on first use: API-only processes never start tesseract workers
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
 import { createRedis } from '../core/redis.ts';
+import type { Redis } from 'ioredis';
 import { createTesseractEngine } from '../ocr/tesseract.engine.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { createMetadataStore, createObjectStore, createSearchIndex } from './adapters.ts';
@@ -10,13 +11,15 @@ import { loadReferenceData, type ReferenceData } from '../classify/reference-dat
 import { IngestService } from '../ingest/ingest.service.ts';
 import type { Services } from './job-context.ts';
 import { Pipeline } from './pipeline.ts';
+import { Metrics } from '../core/metrics.ts';
 
 export interface AppServices extends Services {
   ingest: IngestService;
+  redis: Redis;
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config, logger: Logger): Promise<AppServices> {
+export async function createServices(config: Config, logger: Logger, opts: { metrics?: Metrics } = {}): Promise<AppServices> {
   const redis = createRedis(config.redis.url);
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const store = createObjectStore(config, logger);
@@ -32,6 +35,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Ap
     db,
     search,
     pipeline,
+    metrics: opts.metrics ?? new Metrics(),
     reference: () => (reference ??= loadReferenceData({ configDir: config.referenceDir })),
     ocr: () =>
       (ocr ??= createTesseractEngine({
@@ -53,6 +57,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Ap
   return {
     ...services,
     ingest,
+    redis,
     async close() {
       // Order matters: producers and OCR first, then the stores, Redis last.
       await pipeline.close();

@@ -49,12 +49,20 @@ export class WorkerRunner {
     }
     if (doc.status !== STEP_STATUS[step]) await this.services.db.updateDocument(doc.id, { status: STEP_STATUS[step] });
     const started = Date.now();
+    const { metrics } = this.services;
     try {
       const handler = JOB_HANDLERS[step] as (ctx: unknown, payload: unknown) => Promise<unknown>;
       const result = await handler({ ...this.services, log, jobId: job.id ?? '', attempt: job.attemptsMade + 1 }, job.data);
+      metrics.stepDuration.observe({ step, outcome: 'ok' }, (Date.now() - started) / 1000);
+      if (step === 'ocr-page') {
+        metrics.pages.inc();
+        metrics.ocrConfidence.observe((result as { confidence: number }).confidence);
+      }
+      if (step === 'index') metrics.documents.inc({ status: 'archived' });
       log.info({ ms: Date.now() - started }, 'step done');
       return result;
     } catch (err) {
+      metrics.stepDuration.observe({ step, outcome: 'error' }, (Date.now() - started) / 1000);
       log.warn({ err: errorMessage(err), attempt: job.attemptsMade + 1 }, 'step failed');
       if (err instanceof PermanentError) throw new UnrecoverableError(err.message);
       throw err;

@@ -48,4 +48,21 @@ describe('HTTP API', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<html lang="it">');
   });
+
+  it('answers liveness and readiness, and exposes Prometheus metrics with queue depths', async () => {
+    expect((await fetch(`${api.url}/health`)).status).toBe(200);
+    const ready = await fetch(`${api.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', database: 'ok', store: 'ok', search: 'ok' } });
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(metrics).toMatch(/faldone_queue_jobs\{queue="ocr-page",state="waiting"\} \d+/);
+    expect(metrics).toContain('faldone_step_duration_seconds');
+  });
+
+  it('sends secure headers', async () => {
+    const res = await fetch(`${api.url}/`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
 });

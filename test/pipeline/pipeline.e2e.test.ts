@@ -140,6 +140,14 @@ describe('the pipeline end to end', () => {
     expect(await world.services.db.listDocuments({})).toHaveLength(before.length);
   });
 
+  it('counts pages, archived and failed documents in the metrics', async () => {
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    const pages = [tiff, pdf, jpeg].reduce((n, f) => n + f.pages.length, 0);
+    expect(text).toContain(`faldone_pages_ocr_total ${pages}`);
+    expect(text).toContain('faldone_documents_total{status="archived"} 3');
+    expect(text).toContain('faldone_documents_total{status="failed"} 1');
+  });
+
   it('leaves no work files or inbox originals behind once documents are archived', async () => {
     const left: string[] = [];
     for await (const k of world.services.store.list('work/')) left.push(k);
