@@ -114,7 +114,9 @@ async function* walk(dir: string, keyPrefix: string): AsyncGenerator<string> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return;
     throw err;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A directory's keys all start with "name/", so sorting it as "name/" yields the exact lexical order of keys.
+  const sortKey = (e: { name: string; isDirectory(): boolean }) => (e.isDirectory() ? `${e.name}/` : e.name);
+  entries.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
   for (const e of entries) {
     if (!keyPrefix && e.name === TMP_DIR) continue;
     const key = keyPrefix ? `${keyPrefix}/${e.name}` : e.name;

@@ -35,13 +35,20 @@ export const s3OptionsSchema = z
     /** Attempts per HTTP request (SDK retryMode 'standard', exponential backoff with jitter). */
     maxAttempts: int.min(1).max(20).default(5),
     /** Multipart part size; bodies up to this size are sent in one PutObject. S3 allows 5 MiB … 5 GiB. */
-    partSizeBytes: int.min(5 * MiB).max(5 * 1024 * MiB).default(8 * MiB),
+    partSizeBytes: int
+      .min(5 * MiB)
+      .max(5 * 1024 * MiB)
+      .default(8 * MiB),
     /** Parts uploaded in parallel per put(); memory per streamed put is about (queueSize + 2) × partSizeBytes. */
     queueSize: int.min(1).max(32).default(4),
     /** TCP connect timeout per request. */
     connectionTimeoutMs: int.min(1).default(5_000),
-    /** Socket idle timeout per request: a server that stops answering fails the request (then it is retried). */
-    requestTimeoutMs: int.min(1).default(60_000),
+    /**
+     * Socket inactivity timeout per request (SDK `socketTimeout`): a server that accepts the connection but stops
+     * reading or answering fails the request after this long, and it is retried. Without it a stalled server hangs a
+     * put() forever (the SDK's `requestTimeout` alone only logs a warning).
+     */
+    socketTimeoutMs: int.min(1).default(30_000),
     /** ListObjectsV2 page size (S3 caps it at 1000). */
     listPageSize: int.min(1).max(1000).default(1000),
   })

@@ -8,8 +8,9 @@
 //   hash) is known. They are therefore uploaded with lib-storage `Upload` to a private staging key
 //   `<prefix>.tmp/<uuid>` (keys starting with '.tmp' are refused by keySegments, and list() hides them), then
 //   CopyObject'd server-side to the final key with x-amz-meta-sha256 (and the Object Lock retention), then the staging
-//   object is deleted. The final key thus appears in one atomic step, whole and with its hash. CopyObject is limited
-//   to 5 GiB by S3: larger objects are refused (with the staging object removed).
+//   object is deleted. The final key thus appears in one atomic step, whole and with its hash. Before the copy, the
+//   staging object's size is checked against the bytes hashed. CopyObject is limited to 5 GiB by S3: a larger body is
+//   refused as soon as it passes that size.
 // - Retries: every HTTP request is retried by the SDK (maxAttempts, retryMode 'standard': exponential backoff with
 //   jitter on throttling, 5xx, timeouts, ECONNRESET/ECONNREFUSED). This includes every part of a streamed body,
 //   because lib-storage buffers each part. What cannot be replayed is the caller's source stream itself: when a
@@ -17,7 +18,8 @@
 //   freed) and removes the staging object, so nothing half-written is ever visible under the key. The CALLER (a job)
 //   retries the whole put with a fresh stream; jobs are idempotent, so that is safe. If the server is unreachable
 //   even for the abort, the parts are left to the bucket's AbortIncompleteMultipartUpload lifecycle rule and staging
-//   objects to an expiration rule on '<prefix>.tmp/' (see docs): they are never visible through this store.
+//   objects to an expiration rule on '<prefix>.tmp/' (configure both on the bucket): they are never visible through
+//   this store.
 // - Object Lock (WORM): with `objectLock` set, the final object gets ObjectLockMode + ObjectLockRetainUntilDate
 //   (now + days). AWS requires a checksum header on such PutObjects: we always send x-amz-checksum-sha256.
 //   Bucket DEFAULT retention would also lock the staging copies of large objects (they could then not be deleted
@@ -84,7 +86,7 @@ export class S3ObjectStore implements ObjectStore {
         responseChecksumValidation: 'WHEN_REQUIRED',
         requestHandler: {
           connectionTimeout: options.connectionTimeoutMs,
-          requestTimeout: options.requestTimeoutMs,
+          socketTimeout: options.socketTimeoutMs,
         },
       });
   }
@@ -103,7 +105,11 @@ export class S3ObjectStore implements ObjectStore {
     };
   }
 
-  async put(key: string, body: Readable | Buffer | Uint8Array, opts: { contentType?: string } = {}): Promise<ObjectInfo> {
+  async put(
+    key: string,
+    body: Readable | Buffer | Uint8Array,
+    opts: { contentType?: string } = {},
+  ): Promise<ObjectInfo> {
     const objectKey = this.objectKey(key);
     const partSize = this.options.partSizeBytes;
     if (!(body instanceof Readable)) {
@@ -185,7 +191,12 @@ export class S3ObjectStore implements ObjectStore {
       (async function* () {
         try {
           yield* head.splice(0);
-          for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+          for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+            // Fail early rather than after uploading it all: publishing goes through one CopyObject (≤ 5 GiB).
+            if (size > MAX_COPY_BYTES)
+              throw new Error(`body larger than ${MAX_COPY_BYTES} bytes (S3 CopyObject limit)`);
+            yield next.value;
+          }
         } finally {
           if (!meter.readableEnded) meter.destroy();
         }
@@ -218,7 +229,9 @@ export class S3ObjectStore implements ObjectStore {
     } catch (err) {
       body.destroy();
       source.destroy();
-      let detail = 'the multipart upload was aborted';
+      let detail = upload.uploadId
+        ? `multipart upload ${upload.uploadId} aborted`
+        : 'no multipart upload had been started';
       if (upload.uploadId) {
         try {
           await this.client.send(
@@ -232,15 +245,28 @@ export class S3ObjectStore implements ObjectStore {
       }
       // A CompleteMultipartUpload whose answer was lost may have created the staging object: remove it too.
       await this.removeStaging(stagingKey, undefined);
-      throw new S3PutError(key, `${describe(err)}; nothing was stored under the key (${detail}). Retry with a fresh stream`, {
-        cause: err,
-      });
+      throw new S3PutError(
+        key,
+        `${describe(err)}; nothing was stored under the key (${detail}). Retry with a fresh stream`,
+        {
+          cause: err,
+        },
+      );
     }
 
     const { sha, size } = digest();
     try {
-      if (size > MAX_COPY_BYTES) {
-        throw new Error(`object of ${size} bytes exceeds the 5 GiB limit of a single S3 CopyObject`);
+      // Cheap guard against a part lost between the stream and the server (the upload cannot know the expected
+      // total of a stream): the assembled staging object must have exactly the bytes we hashed.
+      const staged = await this.client.send(
+        new HeadObjectCommand({
+          Bucket: bucket,
+          Key: stagingKey,
+          ...(stagingVersion ? { VersionId: stagingVersion } : {}),
+        }),
+      );
+      if (staged.ContentLength !== size) {
+        throw new Error(`the assembled upload has ${staged.ContentLength} bytes, the body had ${size}`);
       }
       const copied = await this.client.send(
         new CopyObjectCommand({
@@ -266,10 +292,17 @@ export class S3ObjectStore implements ObjectStore {
   private async removeStaging(stagingKey: string, versionId: string | undefined): Promise<void> {
     try {
       await this.client.send(
-        new DeleteObjectCommand({ Bucket: this.options.bucket, Key: stagingKey, ...(versionId ? { VersionId: versionId } : {}) }),
+        new DeleteObjectCommand({
+          Bucket: this.options.bucket,
+          Key: stagingKey,
+          ...(versionId ? { VersionId: versionId } : {}),
+        }),
       );
     } catch (err) {
-      this.log?.warn({ stagingKey, err: describe(err) }, 'could not delete a staging object; an expiration rule on the staging prefix will');
+      this.log?.warn(
+        { stagingKey, err: describe(err) },
+        'could not delete a staging object; an expiration rule on the staging prefix will',
+      );
     }
   }
 
@@ -350,7 +383,10 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
-export function createS3ObjectStore(input: S3OptionsInput, deps: { client?: S3Client; logger?: Logger } = {}): S3ObjectStore {
+export function createS3ObjectStore(
+  input: S3OptionsInput,
+  deps: { client?: S3Client; logger?: Logger } = {},
+): S3ObjectStore {
   return new S3ObjectStore(parseS3Options(input), deps);
 }
 
@@ -370,7 +406,11 @@ function isNotFound(err: unknown): boolean {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const e = err as Error & { code?: string; $metadata?: { attempts?: number; httpStatusCode?: number } };
-  const bits = [e.name !== 'Error' ? e.name : undefined, e.code, e.$metadata?.httpStatusCode && `HTTP ${e.$metadata.httpStatusCode}`]
+  const bits = [
+    e.name !== 'Error' ? e.name : undefined,
+    e.code,
+    e.$metadata?.httpStatusCode && `HTTP ${e.$metadata.httpStatusCode}`,
+  ]
     .filter(Boolean)
     .join(', ');
   const attempts = e.$metadata?.attempts ? ` after ${e.$metadata.attempts} attempt(s)` : '';

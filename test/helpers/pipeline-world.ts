@@ -9,6 +9,7 @@ import { createRedis } from '../../src/core/redis.ts';
 import { createServices, type AppServices } from '../../src/workers/services.ts';
 import { WorkerRunner } from '../../src/workers/worker.runner.ts';
 import { makeTmpDir } from './tmp-dir.ts';
+import { S3RVER_CREDENTIALS, startS3rver, type S3rverHandle } from './s3rver.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,12 +18,25 @@ export interface World {
   runner: WorkerRunner;
   dataDir: string;
   prefix: string;
+  s3?: S3rverHandle;
   close(): Promise<void>;
 }
 
-export async function createWorld(overrides: ConfigInput = {}, opts: { workers?: boolean } = {}): Promise<World> {
+export type StoreKind = 'fs' | 's3';
+
+export async function createWorld(
+  overrides: ConfigInput = {},
+  opts: { workers?: boolean; store?: StoreKind } = {},
+): Promise<World> {
   const tmp = await makeTmpDir('faldone-world-');
   const prefix = `test-${randomUUID().slice(0, 8)}`;
+  const s3 = opts.store === 's3' ? await startS3rver() : undefined;
+  const storeConfig: ConfigInput['store'] = s3
+    ? {
+        driver: 's3',
+        s3: { endpoint: s3.endpoint, bucket: s3.bucket, forcePathStyle: true, ...S3RVER_CREDENTIALS, maxAttempts: 2 },
+      }
+    : undefined;
   const config = loadConfig({
     env: { REDIS_URL: process.env.REDIS_URL },
     cwd: REPO_ROOT,
@@ -32,6 +46,7 @@ export async function createWorld(overrides: ConfigInput = {}, opts: { workers?:
       redis: { prefix },
       ocr: { workers: 2 },
       jobs: { attempts: 2, backoffMs: 200 },
+      ...(storeConfig ? { store: storeConfig } : {}),
       ...overrides,
     },
   });
@@ -43,9 +58,11 @@ export async function createWorld(overrides: ConfigInput = {}, opts: { workers?:
     runner,
     dataDir: tmp.dir,
     prefix,
+    s3,
     async close() {
       await runner.close();
       await services.close();
+      await s3?.cleanup();
       await deleteRedisPrefix(config.redis.url, prefix);
       await tmp.cleanup();
     },
