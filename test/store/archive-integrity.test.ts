@@ -7,6 +7,7 @@ import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { auditFixity } from '../../src/store/fixity.ts';
 import { rebuildFromStore } from '../../src/store/rebuild.ts';
 import { PACKAGE_FILES } from '../../src/store/keys.ts';
+import { MaintenanceRunner } from '../../src/workers/maintenance.runner.ts';
 import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
 import { createWorld, type StoreKind, type World } from '../helpers/pipeline-world.ts';
@@ -35,6 +36,16 @@ describe.each<StoreKind>(['fs', 's3'])('on the %s store', (storeKind) => {
     it('finds nothing wrong in a freshly archived store', async () => {
       const report = await auditFixity(world.services);
       expect(report).toMatchObject({ ok: true, packages: docs.length, files: docs.length * 3, problems: [] });
+    });
+
+    it('runs as the scheduled maintenance job and keeps its report in the store', async () => {
+      const result = await new MaintenanceRunner(world.services).run('fixity-audit');
+      expect(result).toEqual({ ok: true, packages: docs.length, problems: 0 });
+      const reports: string[] = [];
+      for await (const k of world.services.store.list('audits/fixity/')) reports.push(k);
+      expect(reports).toHaveLength(1);
+      const saved = JSON.parse((await world.services.store.getBuffer(reports[0]!)).toString());
+      expect(saved).toMatchObject({ ok: true, files: docs.length * 3 });
     });
 
     it('rebuilds the same documents and the same search answers from the packages alone', async () => {
