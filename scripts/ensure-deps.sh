@@ -9,7 +9,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "Installing npm packages (npm ci)…" >&2
   npm ci --no-audit --no-fund
 fi
-if ! fc-list 2>/dev/null | grep -qi 'FreeMono' || ! fc-list 2>/dev/null | grep -qi 'Liberation Serif'; then
+fonts="$(fc-list : family 2>/dev/null || true)" # not piped into grep -q: with pipefail a closed pipe fails the test
+if ! grep -qi 'FreeMono' <<<"$fonts" || ! grep -qi 'Liberation Serif' <<<"$fonts"; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "Installing fonts for the sample generator (fonts-freefont-ttf, fonts-liberation)…" >&2
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -34,3 +34,4 @@ export const STEP_STATUS = {
   archive: 'archiving',
   index: 'indexing',
 } as const satisfies Record<StepName, string>;
+

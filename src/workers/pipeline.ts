@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 import { STEPS, jobId, type JobPayloads, type StepName } from './job-catalogue.ts';
 
 export interface PipelineOptions {
+  /** Called before a document's next job is enqueued, so it shows the step it waits for (never after: a fast next
+   * step could already have moved it further). */
+  onEnqueue?: (documentId: string, step: StepName) => Promise<void>;
   connection: Redis;
   prefix: string;
   attempts: number;
@@ -35,11 +38,13 @@ export class Pipeline {
   }
 
   async add<S extends Exclude<StepName, 'ocr-page' | 'assemble'>>(step: S, payload: JobPayloads[S]): Promise<void> {
+    await this.opts.onEnqueue?.(payload.documentId, step);
     await this.queue(step).add(step, payload, this.jobOptions(step, payload));
   }
 
   /** OCR every page as a child job; assemble runs when all children are done. */
   async addOcrFlow(payload: JobPayloads['assemble']): Promise<void> {
+    await this.opts.onEnqueue?.(payload.documentId, 'ocr-page');
     const children = Array.from({ length: payload.pageCount }, (_, i) => {
       const child: JobPayloads['ocr-page'] = { ...payload, page: i + 1 };
       return {

@@ -11,6 +11,7 @@ import { loadReferenceData, type ReferenceData } from '../classify/reference-dat
 import { IngestService } from '../ingest/ingest.service.ts';
 import type { Services } from './job-context.ts';
 import { Pipeline } from './pipeline.ts';
+import { STEP_STATUS } from './job-catalogue.ts';
 import { Metrics } from '../core/metrics.ts';
 
 export interface AppServices extends Services {
@@ -25,7 +26,15 @@ export async function createServices(config: Config, logger: Logger, opts: { met
   const store = createObjectStore(config, logger);
   const db = await createMetadataStore(config);
   const search = createSearchIndex(config);
-  const pipeline = new Pipeline({ connection: redis, prefix: config.redis.prefix, attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+  const pipeline = new Pipeline({
+    connection: redis,
+    prefix: config.redis.prefix,
+    attempts: config.jobs.attempts,
+    backoffMs: config.jobs.backoffMs,
+    onEnqueue: async (documentId, step) => {
+      if (step !== 'prepare') await db.updateDocument(documentId, { status: STEP_STATUS[step] });
+    },
+  });
   let ocr: OcrEngine | undefined;
   let reference: ReferenceData | undefined;
   const services: Services = {
