@@ -4,6 +4,7 @@ import { keys } from '../store/keys.ts';
 import type { DocumentText } from '../ocr/assemble.job.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
+import { addStepEventOnce } from '../workers/step-event.ts';
 import type { Classification } from './classification.ts';
 import { documentTitle, practiceKey, type DocumentMetadata } from './document-metadata.ts';
 import { classifyDocument } from './rules.classifier.ts';
@@ -41,7 +42,7 @@ export async function classifyJob(ctx: JobContext, job: JobPayloads['classify'])
   const classification = classifyDocument(text.pages.map((p) => p.text), ctx.reference());
   const metadata = toDocumentMetadata(classification);
   await ctx.db.updateDocument(sha, { classification: metadata, title: documentTitle(metadata, doc.filename) });
-  await ctx.db.addEvent({
+  await addStepEventOnce(ctx.db, {
     type: 'classified',
     documentId: sha,
     batchId: job.batchId,

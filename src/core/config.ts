@@ -62,6 +62,8 @@ export const configSchema = z.object({
     .object({
       attempts: int.min(1).default(3),
       backoffMs: int.min(0).default(2000),
+      lockDurationMs: int.min(1000).default(30_000),
+      stalledIntervalMs: int.min(1000).default(30_000),
     })
     .prefault({}),
   worker: z
@@ -82,6 +84,12 @@ export const configSchema = z.object({
       maxFilesPerPoll: int.min(1).default(500),
       /** With a MinIO store, listen to bucket notifications to poll as soon as a file lands. */
       minioNotifications: bool.default(false),
+    })
+    .prefault({}),
+  archive: z
+    .object({
+      /** The producing organisation named in submission packages (PdV), e.g. "Unione dei Comuni della Bassa Romagna". */
+      producer: z.string().min(1).default('Faldone'),
     })
     .prefault({}),
   fixity: z
@@ -138,11 +146,14 @@ export const ENV_MAP: Record<string, string> = {
   MAX_PIXELS: 'limits.maxPixels',
   MAX_PAGES: 'limits.maxPages',
   JOB_ATTEMPTS: 'jobs.attempts',
+  JOB_LOCK_MS: 'jobs.lockDurationMs',
+  JOB_STALLED_CHECK_MS: 'jobs.stalledIntervalMs',
   WORKER_QUEUES: 'worker.queues',
   INBOX_ENABLED: 'inbox.enabled',
   INBOX_INTERVAL_MS: 'inbox.intervalMs',
   INBOX_MINIO_NOTIFICATIONS: 'inbox.minioNotifications',
   FIXITY_CRON: 'fixity.cron',
+  ARCHIVE_PRODUCER: 'archive.producer',
   HOST: 'api.host',
   PORT: 'api.port',
 };

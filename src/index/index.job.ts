@@ -5,6 +5,7 @@ import type { DocumentText } from '../ocr/assemble.job.ts';
 import { keys, PACKAGE_FILES } from '../store/keys.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
+import { addStepEventOnce } from '../workers/step-event.ts';
 import type { PageEntry } from './search-index.ts';
 
 export function pageEntries(doc: { id: string; filename: string; title?: string }, m: DocumentMetadata, text: DocumentText): PageEntry[] {
@@ -41,6 +42,6 @@ export async function indexJob(ctx: JobContext, job: JobPayloads['index']): Prom
     await ctx.store.delete(keys.original(sha));
   }
   await ctx.db.updateDocument(sha, { status: 'archived' });
-  await ctx.db.addEvent({ type: 'indexed', documentId: sha, batchId: job.batchId, actor: 'system', detail: { pages: entries.length } });
+  await addStepEventOnce(ctx.db, { type: 'indexed', documentId: sha, batchId: job.batchId, actor: 'system', detail: { pages: entries.length } });
   return { pages: entries.length };
 }

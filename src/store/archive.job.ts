@@ -4,6 +4,7 @@ import type { DocumentMetadata } from '../classify/document-metadata.ts';
 import { extensionOf } from '../ingest/sniff.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
+import { addStepEventOnce } from '../workers/step-event.ts';
 import { keys, PACKAGE_FILES } from './keys.ts';
 import { buildManifest, type ManifestFile } from './manifest.ts';
 import type { ObjectStore } from './object-store.ts';
@@ -38,10 +39,7 @@ export async function archiveJob(ctx: JobContext, job: JobPayloads['archive']): 
     { name: PACKAGE_FILES.text, role: 'testo-ocr', mediaType: 'application/json', ...text },
   ];
 
-  const events = await ctx.db.listEvents({ documentId: sha });
-  if (!events.some((e) => e.type === 'archived')) {
-    await ctx.db.addEvent({ type: 'archived', documentId: sha, batchId: job.batchId, actor: 'system', detail: { archiveKey: prefix } });
-  }
+  await addStepEventOnce(ctx.db, { type: 'archived', documentId: sha, batchId: job.batchId, actor: 'system', detail: { archiveKey: prefix } });
   const batch = await ctx.db.getBatch(doc.batchId);
   if (!batch) throw new Error(`batch ${doc.batchId} not found`);
   const manifest = buildManifest({

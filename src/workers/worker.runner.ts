@@ -30,7 +30,10 @@ export class WorkerRunner {
         connection,
         prefix: config.redis.prefix,
         concurrency,
-        lockDuration: step === 'ocr-page' ? Math.max(60_000, config.ocr.pageTimeoutMs + 30_000) : 60_000,
+        // Locks are renewed every lockDuration/2 while the process lives (OCR runs in worker threads, so the event
+        // loop stays free); a killed process's jobs are taken over once its lock expires and the stall check runs.
+        lockDuration: config.jobs.lockDurationMs,
+        stalledInterval: config.jobs.stalledIntervalMs,
       });
       worker.on('failed', (job, err) => void this.onFailed(step, job, err));
       worker.on('error', (err) => this.services.logger.error({ err, step }, 'worker error'));
