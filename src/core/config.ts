@@ -60,8 +60,8 @@ export const configSchema = z.object({
     .prefault({}),
   jobs: z
     .object({
-      attempts: int.min(1).default(3),
-      backoffMs: int.min(0).default(2000),
+      attempts: int.min(1).default(8), // with exponential backoff from backoffMs: ~10 min of tolerance for outages
+      backoffMs: int.min(0).default(3000),
       lockDurationMs: int.min(1000).default(30_000),
       stalledIntervalMs: int.min(1000).default(30_000),
     })

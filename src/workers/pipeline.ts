@@ -7,6 +7,8 @@ export interface PipelineOptions {
   /** Called before a document's next job is enqueued, so it shows the step it waits for (never after: a fast next
    * step could already have moved it further). */
   onEnqueue?: (documentId: string, step: StepName) => Promise<void>;
+  /** Connection errors of the producers (Redis restarting…): reported here instead of on the console. */
+  onError?: (err: Error) => void;
   connection: Redis;
   prefix: string;
   attempts: number;
@@ -18,8 +20,14 @@ export class Pipeline {
   private readonly flow: FlowProducer;
 
   constructor(private readonly opts: PipelineOptions) {
-    for (const step of STEPS) this.queues.set(step, new Queue(step, { connection: opts.connection, prefix: opts.prefix }));
+    const onError = opts.onError ?? (() => {});
+    for (const step of STEPS) {
+      const queue = new Queue(step, { connection: opts.connection, prefix: opts.prefix });
+      queue.on('error', onError);
+      this.queues.set(step, queue);
+    }
     this.flow = new FlowProducer({ connection: opts.connection, prefix: opts.prefix });
+    this.flow.on('error', onError);
   }
 
   queue(step: StepName): Queue {

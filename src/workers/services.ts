@@ -31,6 +31,7 @@ export async function createServices(config: Config, logger: Logger, opts: { met
     prefix: config.redis.prefix,
     attempts: config.jobs.attempts,
     backoffMs: config.jobs.backoffMs,
+    onError: (err) => logger.warn({ err: err.message }, 'queue connection error'),
     onEnqueue: async (documentId, step) => {
       if (step !== 'prepare') await db.updateDocument(documentId, { status: STEP_STATUS[step] });
     },

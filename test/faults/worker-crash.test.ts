@@ -9,7 +9,10 @@ import { spawnWorker, until } from '../helpers/worker-process.ts';
 
 let world: World;
 beforeAll(async () => {
-  world = await createWorld({ jobs: { attempts: 3, backoffMs: 200, lockDurationMs: 4000, stalledIntervalMs: 2000 } }, { workers: false });
+  world = await createWorld(
+    { jobs: { attempts: 3, backoffMs: 200, lockDurationMs: 4000, stalledIntervalMs: 2000 } },
+    { workers: false },
+  );
 });
 afterAll(() => world?.close());
 
@@ -29,7 +32,9 @@ async function expectExactlyOnce(batchId: string, docs: Array<{ pages: number }>
   const { db, store } = world.services;
   const rows = await db.listDocuments({ batchId });
   expect(rows).toHaveLength(docs.length);
-  expect(rows.filter((d) => d.status !== 'archived').map((d) => `${d.filename}: ${d.status} ${d.error ?? ''}`)).toEqual([]);
+  expect(rows.filter((d) => d.status !== 'archived').map((d) => `${d.filename}: ${d.status} ${d.error ?? ''}`)).toEqual(
+    [],
+  );
   const pagesByName = new Map(rows.map((d) => [d.id, d.pageCount]));
   expect([...pagesByName.values()].sort()).toEqual(docs.map((d) => d.pages).sort());
   for (const d of rows) {
@@ -40,10 +45,13 @@ async function expectExactlyOnce(batchId: string, docs: Array<{ pages: number }>
     for await (const k of store.list(`${d.archiveKey}/`)) objects.push(k);
     expect(objects, d.filename).toHaveLength(4);
     const hits = await world.services.search.search({ q: `documento ${d.filename.replace(/\.\w+$/, '')}`, limit: 100 });
-    expect(new Set(hits.hits.filter((h) => h.documentId === d.id).map((h) => h.page)).size, d.filename).toBe(d.pageCount);
+    expect(new Set(hits.hits.filter((h) => h.documentId === d.id).map((h) => h.page)).size, d.filename).toBe(
+      d.pageCount,
+    );
   }
   const leftovers: string[] = [];
-  for (const prefix of ['work/', 'originals/', 'quarantine/']) for await (const k of store.list(prefix)) leftovers.push(k);
+  for (const prefix of ['work/', 'originals/', 'quarantine/'])
+    for await (const k of store.list(prefix)) leftovers.push(k);
   expect(leftovers).toEqual([]);
 }
 
