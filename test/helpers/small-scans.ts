@@ -17,7 +17,7 @@ const WORDS = [
 ];
 
 async function page(id: string, n: number): Promise<Buffer> {
-  const words = Array.from({ length: 8 }, (_, i) => WORDS[(n * 7 + i * 3) % WORDS.length]).join(' ');
+  const words = Array.from({ length: 6 }, (_, i) => WORDS[(n * 7 + i * 3) % WORDS.length]).join(' ');
   const r = await renderTextPage({
     text: `Documento ${id} pagina ${n}\n${words}`,
     widthMm: 110,
