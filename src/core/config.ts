@@ -56,6 +56,9 @@ export const configSchema = z.object({
       maxFileBytes: int.min(1).default(512 * 1024 * 1024),
       maxPixels: int.min(1).default(200_000_000),
       maxPages: int.min(1).default(2000),
+      zipMaxEntries: int.min(1).default(10_000),
+      zipMaxBytes: int.min(1).default(8 * 1024 * 1024 * 1024), // uncompressed, whole archive
+      zipMaxRatio: int.min(1).default(200), // uncompressed / compressed per entry: more is a zip bomb
     })
     .prefault({}),
   jobs: z

@@ -12,7 +12,8 @@ export interface Batch {
   createdAt: string; // ISO
 }
 
-export type BatchItemOutcome = 'accepted' | 'duplicate' | 'rejected';
+/** 'expanded': a zip container whose entries became items of their own. */
+export type BatchItemOutcome = 'accepted' | 'duplicate' | 'rejected' | 'expanded';
 
 export interface BatchItem {
   batchId: string;
@@ -21,6 +22,8 @@ export interface BatchItem {
   documentId?: string; // the new document, or the existing one for a duplicate
   sha256?: string;
   error?: string;
+  /** For an expanded container, the items of its entries (in the API answer; each is also its own row). */
+  children?: BatchItem[];
 }
 
 export interface DocumentRecord {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BatchItem, MetadataStore } from '../db/metadata-store.ts';
 import type { IngestService } from './ingest.service.ts';
 
-export const SCAN_EXTENSIONS = ['.tif', '.tiff', '.jpg', '.jpeg', '.png', '.pdf'];
+export const SCAN_EXTENSIONS = ['.tif', '.tiff', '.jpg', '.jpeg', '.png', '.pdf', '.zip'];
 
 export async function listScans(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });

@@ -13,6 +13,12 @@ import type { ObjectStore } from '../store/object-store.ts';
 import { keys } from '../store/keys.ts';
 import { sniffType } from './sniff.ts';
 import { safeDisplayName } from './filename.ts';
+import { visitZip, ZipLimitError, type ZipLimits } from './zip-entries.ts';
+
+/** Zip entry names that try to climb out of the archive or start at the root: refused, never used as paths. */
+function unsafeEntryName(name: string): boolean {
+  return name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split(/[\\/]/).includes('..');
+}
 
 export interface IngestDeps {
   store: ObjectStore;
@@ -20,6 +26,7 @@ export interface IngestDeps {
   logger: Logger;
   spoolDir: string;
   maxFileBytes: number;
+  zipLimits: ZipLimits;
   /** Called once the document row and its original exist. */
   startPipeline(documentId: string, batchId: string): Promise<void>;
 }
@@ -28,7 +35,7 @@ export class IngestService {
   constructor(private readonly deps: IngestDeps) {}
 
   /** Ingest one file of a batch. Never throws for a bad file: the outcome says what happened. */
-  async ingest(batchId: string, rawName: string | undefined, body: Readable): Promise<BatchItem> {
+  async ingest(batchId: string, rawName: string | undefined, body: Readable, depth = 0): Promise<BatchItem> {
     const { store, db, logger, maxFileBytes } = this.deps;
     const filename = safeDisplayName(rawName);
     const log = logger.child({ batchId, filename });
@@ -53,6 +60,11 @@ export class IngestService {
       await pipeline(body, meter, createWriteStream(spool));
       if (tooLarge) return await this.reject(batchId, filename, `file larger than the limit of ${maxFileBytes} bytes`);
       const sha = hash.digest('hex');
+      const type = sniffType(head);
+      if (type.kind === 'zip') {
+        if (depth > 0) return await this.reject(batchId, filename, 'a zip inside a zip is not expanded');
+        return await this.expandZip(batchId, filename, spool, sha);
+      }
       const existing = await db.getDocument(sha);
       if (existing) return await this.duplicate(batchId, filename, sha);
 
@@ -60,7 +72,6 @@ export class IngestService {
       if (stored.sha256 !== sha || stored.size !== size) {
         throw new Error(`original stored with a different fingerprint (${stored.sha256}, ${stored.size} bytes)`);
       }
-      const type = sniffType(head);
       const { created } = await db.createDocument({
         id: sha,
         sha256: sha,
@@ -80,6 +91,32 @@ export class IngestService {
     } finally {
       await rm(spool, { force: true });
     }
+  }
+
+  /** A zip container: kept as it came (containers/<sha>.zip), each entry ingested as a file of the same batch. */
+  private async expandZip(batchId: string, filename: string, spool: string, sha: string): Promise<BatchItem> {
+    const { store, db, logger } = this.deps;
+    await store.put(`containers/${sha}.zip`, createReadStream(spool));
+    const children: BatchItem[] = [];
+    try {
+      await visitZip(spool, this.deps.zipLimits, async (entry) => {
+        const name = `${filename}/${entry.name}`;
+        if (unsafeEntryName(entry.name)) {
+          children.push(await this.reject(batchId, safeDisplayName(entry.name), `unsafe path in zip entry name ${JSON.stringify(entry.name.slice(0, 200))}`));
+          return;
+        }
+        children.push(await this.ingest(batchId, name, await entry.open(), 1));
+      });
+    } catch (err) {
+      const reason = err instanceof ZipLimitError ? err.message : `cannot read the zip: ${(err as Error).message}`;
+      const item = await this.reject(batchId, filename, reason);
+      return { ...item, sha256: sha, children };
+    }
+    const item: BatchItem = { batchId, filename, outcome: 'expanded', sha256: sha };
+    await db.addBatchItem(item);
+    await db.addEvent({ type: 'expanded', batchId, actor: 'system', detail: { filename, sha256: sha, entries: children.length } });
+    logger.info({ batchId, filename, entries: children.length }, 'zip expanded');
+    return { ...item, children };
   }
 
   private async duplicate(batchId: string, filename: string, sha: string): Promise<BatchItem> {

@@ -62,6 +62,7 @@ export async function createServices(config: Config, logger: Logger, opts: { met
     logger,
     spoolDir: path.join(config.dataDir, 'spool'),
     maxFileBytes: config.limits.maxFileBytes,
+    zipLimits: { maxEntries: config.limits.zipMaxEntries, maxBytes: config.limits.zipMaxBytes, maxRatio: config.limits.zipMaxRatio },
     startPipeline: (documentId, batchId) => pipeline.add('prepare', { documentId, batchId }),
   });
   return {
