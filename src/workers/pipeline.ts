@@ -71,6 +71,22 @@ export class Pipeline {
     });
   }
 
+  /** Remove every job a document left behind (failed ones keep their ids), so a retry can enqueue them afresh. */
+  async forget(documentId: string, pageCount = 0): Promise<number> {
+    let removed = 0;
+    const payload = { documentId, batchId: '', pageCount };
+    const ids: Array<[StepName, string]> = STEPS.filter((s) => s !== 'ocr-page').map((s) => [s, jobId(s, payload as never)]);
+    for (let page = 1; page <= pageCount; page++) ids.push(['ocr-page', jobId('ocr-page', { ...payload, page })]);
+    for (const [step, id] of ids) {
+      const job = await this.queue(step).getJob(id);
+      if (job && !(await job.isActive())) {
+        await job.remove({ removeChildren: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
   async counts(): Promise<Record<StepName, Record<string, number>>> {
     const out = {} as Record<StepName, Record<string, number>>;
     for (const step of STEPS) {

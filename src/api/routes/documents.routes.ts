@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { PACKAGE_FILES } from '../../store/keys.ts';
 import type { AppServices } from '../../workers/services.ts';
+import { retryDocument, RetryError } from '../../workers/retry-document.ts';
 
 const idParams = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
 
@@ -31,6 +32,26 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
         .header('content-disposition', `inline; filename="${name}"`)
         .header('x-content-type-options', 'nosniff')
         .send(await store.get(key));
+    });
+
+    // Dead-letter view: failed documents with their reasons, newest first.
+    app.get('/failed', async (req) => {
+      const q = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) }).parse(req.query);
+      const documents = await db.listDocuments({ status: 'failed', ...q });
+      return {
+        documents: documents.map((d) => ({ id: d.id, batchId: d.batchId, filename: d.filename, step: d.failedStep, error: d.error, updatedAt: d.updatedAt })),
+      };
+    });
+
+    app.post('/documents/:id/retry', async (req, reply) => {
+      const { id } = idParams.parse(req.params);
+      try {
+        await retryDocument(services, id, 'api');
+      } catch (err) {
+        if (err instanceof RetryError) return reply.status(409).send({ error: { code: 'CANNOT_RETRY', message: err.message } });
+        throw err;
+      }
+      return reply.status(202).send({ status: 'received' });
     });
 
     app.get('/documents/:id/text', async (req, reply) => {
