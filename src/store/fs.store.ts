@@ -1,12 +1,12 @@
 // ObjectStore on a local directory: atomic writes (temp file, fsync, rename), keys confined to the root.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidKeyError, ObjectNotFoundError, type ObjectInfo, type ObjectStore } from './object-store.ts';
-import { sha256OfStream } from './hash.ts';
+import { hashingMeter, sha256OfStream } from './hash.ts';
 
 const TMP_DIR = '.tmp';
 
@@ -39,15 +39,7 @@ export class FsObjectStore implements ObjectStore {
     await mkdir(tmpDir, { recursive: true });
     await mkdir(path.dirname(target), { recursive: true });
     const tmp = path.join(tmpDir, `${randomUUID()}.part`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
+    const { meter, digest, size } = hashingMeter();
     const source = body instanceof Readable ? body : Readable.from([Buffer.from(body)]);
     try {
       await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx' }));
@@ -63,7 +55,7 @@ export class FsObjectStore implements ObjectStore {
       await rm(tmp, { force: true });
       throw err;
     }
-    return { key, size, sha256: hash.digest('hex'), modified: new Date() };
+    return { key, size: size(), sha256: digest(), modified: new Date() };
   }
 
   async get(key: string): Promise<Readable> {

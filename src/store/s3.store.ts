@@ -25,7 +25,7 @@
 //   Bucket DEFAULT retention would also lock the staging copies of large objects (they could then not be deleted
 //   before the retention ends): use this per-object setting rather than a bucket default.
 import { createHash, randomUUID } from 'node:crypto';
-import { Readable, Transform, pipeline } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CopyObjectCommand,
@@ -39,6 +39,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { keySegments } from './fs.store.ts';
+import { hashingMeter } from './hash.ts';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStore } from './object-store.ts';
 import { parseS3Options, type S3Options, type S3OptionsInput } from './s3.options.ts';
 
@@ -154,15 +155,7 @@ export class S3ObjectStore implements ObjectStore {
     source: Readable,
     contentType: string | undefined,
   ): Promise<ObjectInfo> {
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
+    const { meter, digest, size } = hashingMeter();
     // pipeline() forwards a source error to the meter (and so to whoever reads it) and destroys both on failure.
     pipeline(source, meter, () => {});
     const chunks = meter[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -185,7 +178,7 @@ export class S3ObjectStore implements ObjectStore {
       source.destroy();
       throw new S3PutError(key, `reading the body failed: ${describe(err)}; nothing was stored`, { cause: err });
     }
-    if (ended) return this.putSingle(key, objectKey, Buffer.concat(head), hash.digest('hex'), contentType);
+    if (ended) return this.putSingle(key, objectKey, Buffer.concat(head), digest(), contentType);
 
     const body = Readable.from(
       (async function* () {
@@ -193,7 +186,7 @@ export class S3ObjectStore implements ObjectStore {
           yield* head.splice(0);
           for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
             // Fail early rather than after uploading it all: publishing goes through one CopyObject (≤ 5 GiB).
-            if (size > MAX_COPY_BYTES)
+            if (size() > MAX_COPY_BYTES)
               throw new Error(`body larger than ${MAX_COPY_BYTES} bytes (S3 CopyObject limit)`);
             yield next.value;
           }
@@ -202,7 +195,7 @@ export class S3ObjectStore implements ObjectStore {
         }
       })(),
     );
-    return this.putMultipart(key, objectKey, body, source, contentType, () => ({ sha: hash.digest('hex'), size }));
+    return this.putMultipart(key, objectKey, body, source, contentType, () => ({ sha: digest(), size: size() }));
   }
 
   private async putMultipart(

@@ -1,5 +1,6 @@
 // Extracting page images from scanned PDFs made with pdf-lib (JPEG, Flate grey/RGB/1-bit with predictors, CCITT G4),
 // and the errors for born-digital pages, encrypted and garbage files.
+import { encryptedPdf } from '../helpers/hostile-files.ts';
 import { deflateSync } from 'node:zlib';
 import {
   concatTransformationMatrix,
@@ -233,18 +234,6 @@ describe('extractPdfPageImages', () => {
 });
 
 describe('invalid PDFs', () => {
-  async function encryptedPdf(): Promise<Uint8Array> {
-    // pdf-lib cannot encrypt; a Standard security handler dictionary with a wrong key is enough for both readers.
-    const doc = await PDFDocument.create();
-    doc.addPage([100, 100]);
-    const encrypt = doc.context.obj({ Filter: 'Standard', V: 1, R: 2, Length: 40, P: -3904 });
-    encrypt.set(PDFName.of('O'), PDFHexString.of('ab'.repeat(32)));
-    encrypt.set(PDFName.of('U'), PDFHexString.of('cd'.repeat(32)));
-    doc.context.trailerInfo.Encrypt = doc.context.register(encrypt);
-    const id = PDFHexString.of('00112233445566778899aabbccddeeff');
-    doc.context.trailerInfo.ID = doc.context.obj([id, id]);
-    return doc.save({ useObjectStreams: false });
-  }
 
   it('throws InvalidPdfError(encrypted) for an encrypted PDF, from both readers', async () => {
     const enc = await encryptedPdf();
