@@ -20,6 +20,7 @@ import {
   type MetadataStore,
   type PageRecord,
 } from './metadata-store.ts';
+import { PATCH_COLUMNS, batchFromRow, documentFromRow, opt, type Row } from './rows.ts';
 import { migratePostgres, quoteIdent, type MigrationResult } from './postgres.migrations.ts';
 
 export interface PostgresMetadataOptions {
@@ -32,9 +33,6 @@ export interface PostgresMetadataOptions {
   /** Errors of idle pooled connections (e.g. the server restarted). The pool drops the client either way. */
   onPoolError?: (err: Error) => void;
 }
-
-type Row = Record<string, unknown>;
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
 
 // Database clock, at the millisecond precision of `Date#toISOString()`.
 const NOW = "date_trunc('milliseconds', statement_timestamp())";
@@ -86,44 +84,6 @@ const isoTime = (at?: string): string | null => (at === undefined ? null : new D
 
 const clean = (params: unknown[]) => params.map((p) => (typeof p === 'string' ? pgSafeText(p) : p));
 
-function toDocument(r: Row): DocumentRecord {
-  return {
-    id: r.id as string,
-    sha256: r.sha256 as string,
-    batchId: r.batch_id as string,
-    filename: r.filename as string,
-    mediaType: r.media_type as string,
-    size: r.size as number,
-    status: r.status as DocumentStatus,
-    error: opt(r.error),
-    failedStep: opt(r.failed_step),
-    pageCount: opt(r.page_count),
-    archiveKey: opt(r.archive_key),
-    classification: opt(r.classification),
-    title: opt(r.title),
-    year: opt(r.year),
-    createdAt: r.created_at as string,
-    updatedAt: r.updated_at as string,
-  };
-}
-
-const toBatch = (r: Row): Batch => ({
-  id: r.id as string,
-  label: r.label as string,
-  source: r.source as string,
-  createdAt: r.created_at as string,
-});
-
-const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
-  status: 'status',
-  error: 'error',
-  failedStep: 'failed_step',
-  pageCount: 'page_count',
-  archiveKey: 'archive_key',
-  classification: 'classification',
-  title: 'title',
-};
-
 export class PostgresMetadataStore implements MetadataStore {
   private closing: Promise<void> | undefined;
 
@@ -169,12 +129,12 @@ export class PostgresMetadataStore implements MetadataStore {
        VALUES ($1, $2, $3, coalesce($4::timestamptz, ${NOW})) RETURNING *`,
       [input.id ?? randomUUID(), input.label, input.source, isoTime(input.createdAt)],
     );
-    return toBatch(rows[0]!);
+    return batchFromRow(rows[0]!);
   }
 
   async getBatch(id: string): Promise<Batch | null> {
     const { rows } = await this.query(`SELECT * FROM ${this.t('batches')} WHERE id = $1`, [id]);
-    return rows[0] ? toBatch(rows[0]) : null;
+    return rows[0] ? batchFromRow(rows[0]) : null;
   }
 
   async listBatches(opts: { limit?: number; offset?: number } = {}): Promise<Batch[]> {
@@ -182,7 +142,7 @@ export class PostgresMetadataStore implements MetadataStore {
       `SELECT * FROM ${this.t('batches')} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
       [opts.limit ?? 50, opts.offset ?? 0],
     );
-    return rows.map(toBatch);
+    return rows.map(batchFromRow);
   }
 
   async batchSummary(id: string): Promise<BatchSummary | null> {
@@ -204,7 +164,7 @@ export class PostgresMetadataStore implements MetadataStore {
       .filter(([s]) => !TERMINAL_STATUSES.includes(s))
       .reduce((a, [, n]) => a + n, 0);
     return {
-      batch: toBatch(r),
+      batch: batchFromRow(r),
       items: Object.values(items).reduce((a, n) => a + n, 0),
       accepted: items.accepted ?? 0,
       duplicates: items.duplicate ?? 0,
@@ -222,7 +182,9 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async listBatchItems(batchId: string): Promise<BatchItem[]> {
-    const { rows } = await this.query(`SELECT * FROM ${this.t('batch_items')} WHERE batch_id = $1 ORDER BY seq`, [batchId]);
+    const { rows } = await this.query(`SELECT * FROM ${this.t('batch_items')} WHERE batch_id = $1 ORDER BY seq`, [
+      batchId,
+    ]);
     return rows.map((r) => ({
       batchId: r.batch_id as string,
       filename: r.filename as string,
@@ -244,25 +206,43 @@ export class PostgresMetadataStore implements MetadataStore {
        VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $8, $9, $10, $11::jsonb, $12, $13,
                coalesce($14::timestamptz, ${NOW}), coalesce($14::timestamptz, ${NOW}))
        ON CONFLICT DO NOTHING RETURNING *`,
-      [input.id, input.sha256, input.batchId, input.filename, input.mediaType, input.size, input.error ?? null,
-        input.failedStep ?? null, input.pageCount ?? null, input.archiveKey ?? null, toJson(input.classification),
-        input.title ?? null, input.year ?? null, isoTime(input.createdAt)],
+      [
+        input.id,
+        input.sha256,
+        input.batchId,
+        input.filename,
+        input.mediaType,
+        input.size,
+        input.error ?? null,
+        input.failedStep ?? null,
+        input.pageCount ?? null,
+        input.archiveKey ?? null,
+        toJson(input.classification),
+        input.title ?? null,
+        input.year ?? null,
+        isoTime(input.createdAt),
+      ],
     );
-    if (inserted.rows[0]) return { created: true, document: toDocument(inserted.rows[0]) };
+    if (inserted.rows[0]) return { created: true, document: documentFromRow(inserted.rows[0]) };
     const { rows } = await this.query(
       `SELECT * FROM ${this.t('documents')} WHERE sha256 = $1 OR id = $2 ORDER BY (sha256 = $1) DESC LIMIT 1`,
       [input.sha256, input.id],
     );
     if (!rows[0]) throw new Error(`document ${input.sha256} neither inserted nor found`);
-    return { created: false, document: toDocument(rows[0]) };
+    return { created: false, document: documentFromRow(rows[0]) };
   }
 
   async getDocument(id: string): Promise<DocumentRecord | null> {
     const { rows } = await this.query(`SELECT * FROM ${this.t('documents')} WHERE id = $1`, [id]);
-    return rows[0] ? toDocument(rows[0]) : null;
+    return rows[0] ? documentFromRow(rows[0]) : null;
   }
 
-  async listDocuments(opts: { batchId?: string; status?: DocumentStatus; limit?: number; offset?: number }): Promise<DocumentRecord[]> {
+  async listDocuments(opts: {
+    batchId?: string;
+    status?: DocumentStatus;
+    limit?: number;
+    offset?: number;
+  }): Promise<DocumentRecord[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (opts.batchId) (args.push(opts.batchId), where.push(`batch_id = $${args.length}`));
@@ -273,7 +253,7 @@ export class PostgresMetadataStore implements MetadataStore {
        ORDER BY created_at, filename, id LIMIT $${args.length - 1} OFFSET $${args.length}`,
       args,
     );
-    return rows.map(toDocument);
+    return rows.map((r) => documentFromRow(r));
   }
 
   /** Only the keys present in `patch` change; a key present with value undefined clears the field (NULL), except
@@ -289,7 +269,10 @@ export class PostgresMetadataStore implements MetadataStore {
     }
     if (!sets.length) return;
     args.push(id);
-    await this.query(`UPDATE ${this.t('documents')} SET ${sets.join(', ')}, updated_at = ${NOW} WHERE id = $${args.length}`, args);
+    await this.query(
+      `UPDATE ${this.t('documents')} SET ${sets.join(', ')}, updated_at = ${NOW} WHERE id = $${args.length}`,
+      args,
+    );
   }
 
   async replacePages(documentId: string, pages: PageRecord[]): Promise<void> {
@@ -302,8 +285,15 @@ export class PostgresMetadataStore implements MetadataStore {
           await client.query(
             `INSERT INTO ${this.t('pages')} (document_id, page, width_px, height_px, dpi, confidence, chars)
              SELECT $1, * FROM unnest($2::int[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::int[])`,
-            [documentId, pages.map((p) => p.page), pages.map((p) => p.widthPx), pages.map((p) => p.heightPx),
-              pages.map((p) => p.dpi), pages.map((p) => p.confidence), pages.map((p) => p.chars)],
+            [
+              documentId,
+              pages.map((p) => p.page),
+              pages.map((p) => p.widthPx),
+              pages.map((p) => p.heightPx),
+              pages.map((p) => p.dpi),
+              pages.map((p) => p.confidence),
+              pages.map((p) => p.chars),
+            ],
           );
         }
         await client.query('COMMIT');
@@ -317,7 +307,9 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   async listPages(documentId: string): Promise<PageRecord[]> {
-    const { rows } = await this.query(`SELECT * FROM ${this.t('pages')} WHERE document_id = $1 ORDER BY page`, [documentId]);
+    const { rows } = await this.query(`SELECT * FROM ${this.t('pages')} WHERE document_id = $1 ORDER BY page`, [
+      documentId,
+    ]);
     return rows.map((r) => ({
       documentId: r.document_id as string,
       page: r.page as number,

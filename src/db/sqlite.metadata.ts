@@ -15,6 +15,9 @@ import {
   type MetadataStore,
   type PageRecord,
 } from './metadata-store.ts';
+import { PATCH_COLUMNS, batchFromRow, documentFromRow, opt, type Row } from './rows.ts';
+
+const parseJson = (v: unknown) => JSON.parse(v as string) as unknown;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE batches (
@@ -41,52 +44,11 @@ const MIGRATIONS: string[] = [
    CREATE INDEX events_batch ON events(batch_id);`,
 ];
 
-type Row = Record<string, unknown>;
-const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
-
-function toDocument(r: Row): DocumentRecord {
-  return {
-    id: r.id as string,
-    sha256: r.sha256 as string,
-    batchId: r.batch_id as string,
-    filename: r.filename as string,
-    mediaType: r.media_type as string,
-    size: r.size as number,
-    status: r.status as DocumentStatus,
-    error: opt(r.error),
-    failedStep: opt(r.failed_step),
-    pageCount: opt(r.page_count),
-    archiveKey: opt(r.archive_key),
-    classification: r.classification === null || r.classification === undefined ? undefined : JSON.parse(r.classification as string),
-    title: opt(r.title),
-    year: opt(r.year),
-    createdAt: r.created_at as string,
-    updatedAt: r.updated_at as string,
-  };
-}
-
 /** JSON text for a JSON column; null/undefined (and values JSON cannot represent) → NULL, read back as undefined. */
 const toJson = (v: unknown): string | null => (v === undefined || v === null ? null : (JSON.stringify(v) ?? null));
 
 /** A given timestamp in the one ISO UTC form the store uses (throws on an invalid date); now when absent. */
 const isoTime = (at?: string): string => (at === undefined ? new Date() : new Date(at)).toISOString();
-
-const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
-  status: 'status',
-  error: 'error',
-  failedStep: 'failed_step',
-  pageCount: 'page_count',
-  archiveKey: 'archive_key',
-  classification: 'classification',
-  title: 'title',
-};
-
-const toBatch = (r: Row): Batch => ({
-  id: r.id as string,
-  label: r.label as string,
-  source: r.source as string,
-  createdAt: r.created_at as string,
-});
 
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
@@ -112,7 +74,12 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch> {
-    const batch: Batch = { id: input.id ?? randomUUID(), label: input.label, source: input.source, createdAt: isoTime(input.createdAt) };
+    const batch: Batch = {
+      id: input.id ?? randomUUID(),
+      label: input.label,
+      source: input.source,
+      createdAt: isoTime(input.createdAt),
+    };
     this.db
       .prepare('INSERT INTO batches (id, label, source, created_at) VALUES (?, ?, ?, ?)')
       .run(batch.id, batch.label, batch.source, batch.createdAt);
@@ -121,14 +88,14 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async getBatch(id: string): Promise<Batch | null> {
     const r = this.db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as Row | undefined;
-    return r ? toBatch(r) : null;
+    return r ? batchFromRow(r) : null;
   }
 
   async listBatches(opts: { limit?: number; offset?: number } = {}): Promise<Batch[]> {
     const rows = this.db
       .prepare('SELECT * FROM batches ORDER BY created_at DESC, id LIMIT ? OFFSET ?')
       .all(opts.limit ?? 50, opts.offset ?? 0) as Row[];
-    return rows.map(toBatch);
+    return rows.map(batchFromRow);
   }
 
   async batchSummary(id: string): Promise<BatchSummary | null> {
@@ -157,7 +124,9 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async addBatchItem(item: BatchItem): Promise<void> {
     this.db
-      .prepare('INSERT INTO batch_items (batch_id, filename, outcome, document_id, sha256, error) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO batch_items (batch_id, filename, outcome, document_id, sha256, error) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(item.batchId, item.filename, item.outcome, item.documentId ?? null, item.sha256 ?? null, item.error ?? null);
   }
 
@@ -185,29 +154,50 @@ export class SqliteMetadataStore implements MetadataStore {
            archive_key, classification, title, year, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
-      .run(input.id, input.sha256, input.batchId, input.filename, input.mediaType, input.size, input.error ?? null,
-        input.failedStep ?? null, input.pageCount ?? null, input.archiveKey ?? null, toJson(input.classification),
-        input.title ?? null, input.year ?? null, now, now);
+      .run(
+        input.id,
+        input.sha256,
+        input.batchId,
+        input.filename,
+        input.mediaType,
+        input.size,
+        input.error ?? null,
+        input.failedStep ?? null,
+        input.pageCount ?? null,
+        input.archiveKey ?? null,
+        toJson(input.classification),
+        input.title ?? null,
+        input.year ?? null,
+        now,
+        now,
+      );
     const row = this.db
       .prepare('SELECT * FROM documents WHERE sha256 = ? OR id = ? ORDER BY (sha256 = ?) DESC LIMIT 1')
       .get(input.sha256, input.id, input.sha256) as Row | undefined;
     if (!row) throw new Error(`document ${input.sha256} neither inserted nor found`);
-    return { created: info.changes === 1, document: toDocument(row) };
+    return { created: info.changes === 1, document: documentFromRow(row, parseJson) };
   }
 
   async getDocument(id: string): Promise<DocumentRecord | null> {
     const r = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
-    return r ? toDocument(r) : null;
+    return r ? documentFromRow(r, parseJson) : null;
   }
 
-  async listDocuments(opts: { batchId?: string; status?: DocumentStatus; limit?: number; offset?: number }): Promise<DocumentRecord[]> {
+  async listDocuments(opts: {
+    batchId?: string;
+    status?: DocumentStatus;
+    limit?: number;
+    offset?: number;
+  }): Promise<DocumentRecord[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (opts.batchId) (where.push('batch_id = ?'), args.push(opts.batchId));
     if (opts.status) (where.push('status = ?'), args.push(opts.status));
     const sql = `SELECT * FROM documents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
                  ORDER BY created_at, filename, id LIMIT ? OFFSET ?`;
-    return (this.db.prepare(sql).all(...args, opts.limit ?? 1000, opts.offset ?? 0) as Row[]).map(toDocument);
+    return (this.db.prepare(sql).all(...args, opts.limit ?? 1000, opts.offset ?? 0) as Row[]).map((r) =>
+      documentFromRow(r, parseJson),
+    );
   }
 
   /** Only the keys present in `patch` change; a key present with value undefined clears the field (NULL), except
@@ -255,8 +245,7 @@ export class SqliteMetadataStore implements MetadataStore {
   async addEvent(e: Omit<EventRecord, 'id' | 'at'> & { at?: string }): Promise<void> {
     this.db
       .prepare('INSERT INTO events (at, type, document_id, batch_id, actor, detail) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(isoTime(e.at), e.type, e.documentId ?? null, e.batchId ?? null, e.actor,
-        toJson(e.detail));
+      .run(isoTime(e.at), e.type, e.documentId ?? null, e.batchId ?? null, e.actor, toJson(e.detail));
   }
 
   async listEvents(filter: { documentId?: string; batchId?: string }): Promise<EventRecord[]> {

@@ -1,0 +1,48 @@
+// Row ↔ record mapping shared by the SQL adapters of the MetadataStore (same column names in SQLite and PostgreSQL).
+import type { Batch, DocumentPatch, DocumentRecord, DocumentStatus } from './metadata-store.ts';
+
+export type Row = Record<string, unknown>;
+
+/** SQL NULL (and undefined) read back as undefined. */
+export const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+
+/** `readJson` turns the column's value into the JSON value (SQLite stores text, PostgreSQL returns jsonb parsed). */
+export function documentFromRow(r: Row, readJson: (v: unknown) => unknown = (v) => v): DocumentRecord {
+  return {
+    id: r.id as string,
+    sha256: r.sha256 as string,
+    batchId: r.batch_id as string,
+    filename: r.filename as string,
+    mediaType: r.media_type as string,
+    size: Number(r.size),
+    status: r.status as DocumentStatus,
+    error: opt(r.error),
+    failedStep: opt(r.failed_step),
+    pageCount: opt(r.page_count),
+    archiveKey: opt(r.archive_key),
+    classification:
+      r.classification === null || r.classification === undefined ? undefined : readJson(r.classification),
+    title: opt(r.title),
+    year: opt(r.year),
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+export const batchFromRow = (r: Row): Batch => ({
+  id: r.id as string,
+  label: r.label as string,
+  source: r.source as string,
+  createdAt: r.created_at as string,
+});
+
+/** The columns a DocumentPatch may change. */
+export const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
+  status: 'status',
+  error: 'error',
+  failedStep: 'failed_step',
+  pageCount: 'page_count',
+  archiveKey: 'archive_key',
+  classification: 'classification',
+  title: 'title',
+};
