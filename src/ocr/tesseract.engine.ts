@@ -481,7 +481,9 @@ export class TesseractEngine implements OcrEngine {
     try {
       const w = await Promise.race([creating, failed, timeout]);
       failEarly = undefined;
-      await w.setParameters({ tessedit_pageseg_mode: String(this.psm) as Tesseract.PSM });
+      // debug_file: tesseract's own chatter ("Detected 16 diacritics") would otherwise go to the process's stderr,
+      // outside our JSON logs.
+      await w.setParameters({ tessedit_pageseg_mode: String(this.psm) as Tesseract.PSM, debug_file: '/dev/null' } as Partial<Tesseract.WorkerParams>);
       this.watchThread(slot, w);
       this.counters.workersCreated += 1;
       this.logger.debug({ worker: slot.index, ms: Date.now() - t0 }, 'tesseract worker created');
