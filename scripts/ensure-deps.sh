@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
 if [ "$major" -lt 20 ]; then echo "Faldone needs Node.js 20 or newer (found $(node --version 2>/dev/null || echo none))." >&2; exit 1; fi
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+# better-sqlite3 compiles from source when no prebuilt binary can be downloaded: it needs a C++ toolchain.
+if { [ ! -d node_modules/better-sqlite3/build ] && ! { command -v g++ && command -v make && command -v python3; } >/dev/null 2>&1; } \
+   && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing build tools for native modules (build-essential, python3)…" >&2
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq build-essential python3 >/dev/null
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing npm packages (npm ci)…" >&2
   npm ci --no-audit --no-fund
@@ -13,7 +20,6 @@ fonts="$(fc-list : family 2>/dev/null || true)" # not piped into grep -q: with p
 if ! grep -qi 'FreeMono' <<<"$fonts" || ! grep -qi 'Liberation Serif' <<<"$fonts"; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "Installing fonts for the sample generator (fonts-freefont-ttf, fonts-liberation)…" >&2
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-freefont-ttf fonts-liberation fontconfig >/dev/null) \
       || echo "Could not install fonts: samples will render with fallback fonts." >&2
   fi
