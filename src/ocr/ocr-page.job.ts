@@ -4,6 +4,8 @@ import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
 import type { PageManifest } from '../ingest/prepare.job.ts';
 import type { OcrWord } from './ocr-engine.ts';
+import { OcrTimeoutError } from './tesseract.engine.ts';
+import { PermanentError, errorMessage } from '../core/errors.ts';
 
 /** The per-page OCR record kept in text.json. */
 export interface PageText {
@@ -24,7 +26,16 @@ export async function ocrPageJob(ctx: JobContext, job: JobPayloads['ocr-page']):
   const info = manifest.pages[job.page - 1];
   if (!info) throw new Error(`page ${job.page} missing from the page manifest`);
   const image = await ctx.store.getBuffer(keys.pageOcrImage(sha, job.page));
-  const result = await ctx.ocr().recognise(image, { dpi: info.dpi });
+  let result;
+  try {
+    result = await ctx.ocr().recognise(image, { dpi: info.dpi });
+  } catch (err) {
+    // A page that overruns the time limit twice will overrun it again: stop retrying and say which page.
+    if (err instanceof OcrTimeoutError && ctx.attempt >= 2) {
+      throw new PermanentError(`OCR of page ${job.page} exceeded the time limit twice (${errorMessage(err)})`, { cause: err });
+    }
+    throw err;
+  }
   const record: PageText = {
     page: job.page,
     text: result.text,
