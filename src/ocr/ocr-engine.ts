@@ -26,3 +26,29 @@ export interface OcrEngine {
   recognise(image: Buffer, opts?: OcrOptions): Promise<OcrPageResult>;
   close(): Promise<void>;
 }
+
+// Errors any engine reports; the pipeline tells them apart (a timeout twice is permanent, a crash is retried).
+export class OcrError extends Error {
+  override name = 'OcrError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+export class OcrTimeoutError extends OcrError {
+  override name = 'OcrTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`OCR of the page exceeded ${timeoutMs} ms: worker terminated and replaced`);
+  }
+}
+export class OcrWorkerCrashedError extends OcrError {
+  override name = 'OcrWorkerCrashedError';
+}
+export class OcrEngineClosedError extends OcrError {
+  override name = 'OcrEngineClosedError';
+  constructor() {
+    super('OCR engine is closed');
+  }
+}
+export class OcrConfigError extends OcrError {
+  override name = 'OcrConfigError';
+}

@@ -3,8 +3,7 @@ import { keys } from '../store/keys.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
 import type { PageManifest } from '../ingest/prepare.job.ts';
-import type { OcrWord } from './ocr-engine.ts';
-import { OcrTimeoutError } from './tesseract.engine.ts';
+import { OcrTimeoutError, type OcrWord } from './ocr-engine.ts';
 import { PermanentError, errorMessage } from '../core/errors.ts';
 
 /** The per-page OCR record kept in text.json. */
@@ -20,7 +19,10 @@ export interface PageText {
   durationMs: number;
 }
 
-export async function ocrPageJob(ctx: JobContext, job: JobPayloads['ocr-page']): Promise<{ confidence: number; chars: number }> {
+export async function ocrPageJob(
+  ctx: JobContext,
+  job: JobPayloads['ocr-page'],
+): Promise<{ confidence: number; chars: number }> {
   const sha = job.documentId;
   const manifest = JSON.parse((await ctx.store.getBuffer(keys.pagesManifest(sha))).toString('utf8')) as PageManifest;
   const info = manifest.pages[job.page - 1];
@@ -32,7 +34,9 @@ export async function ocrPageJob(ctx: JobContext, job: JobPayloads['ocr-page']):
   } catch (err) {
     // A page that overruns the time limit twice will overrun it again: stop retrying and say which page.
     if (err instanceof OcrTimeoutError && ctx.attempt >= 2) {
-      throw new PermanentError(`OCR of page ${job.page} exceeded the time limit twice (${errorMessage(err)})`, { cause: err });
+      throw new PermanentError(`OCR of page ${job.page} exceeded the time limit twice (${errorMessage(err)})`, {
+        cause: err,
+      });
     }
     throw err;
   }

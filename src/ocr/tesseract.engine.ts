@@ -53,30 +53,20 @@ export interface TesseractPageResult extends OcrPageResult {
   deskewRadians: number;
 }
 
-export class OcrError extends Error {
-  override name = 'OcrError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-export class OcrTimeoutError extends OcrError {
-  override name = 'OcrTimeoutError';
-  constructor(readonly timeoutMs: number) {
-    super(`OCR of the page exceeded ${timeoutMs} ms: worker terminated and replaced`);
-  }
-}
-export class OcrWorkerCrashedError extends OcrError {
-  override name = 'OcrWorkerCrashedError';
-}
-export class OcrEngineClosedError extends OcrError {
-  override name = 'OcrEngineClosedError';
-  constructor() {
-    super('OCR engine is closed');
-  }
-}
-export class OcrConfigError extends OcrError {
-  override name = 'OcrConfigError';
-}
+export {
+  OcrError,
+  OcrTimeoutError,
+  OcrWorkerCrashedError,
+  OcrEngineClosedError,
+  OcrConfigError,
+} from './ocr-engine.ts';
+import {
+  OcrError,
+  OcrTimeoutError,
+  OcrWorkerCrashedError,
+  OcrEngineClosedError,
+  OcrConfigError,
+} from './ocr-engine.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Language data
@@ -100,7 +90,9 @@ export function resolveLangData(
     const gz = langs.every((l) => existsSync(join(opts.langPath!, `${l}.traineddata.gz`)));
     const plain = langs.every((l) => existsSync(join(opts.langPath!, `${l}.traineddata`)));
     if (!gz && !plain) {
-      throw new OcrConfigError(`langPath ${opts.langPath} lacks ${langs.map((l) => `${l}.traineddata[.gz]`).join(', ')}`);
+      throw new OcrConfigError(
+        `langPath ${opts.langPath} lacks ${langs.map((l) => `${l}.traineddata[.gz]`).join(', ')}`,
+      );
     }
     return { langPath: opts.langPath, gzip: gz, languages };
   }
@@ -483,7 +475,10 @@ export class TesseractEngine implements OcrEngine {
       failEarly = undefined;
       // debug_file: tesseract's own chatter ("Detected 16 diacritics") would otherwise go to the process's stderr,
       // outside our JSON logs.
-      await w.setParameters({ tessedit_pageseg_mode: String(this.psm) as Tesseract.PSM, debug_file: '/dev/null' } as Partial<Tesseract.WorkerParams>);
+      await w.setParameters({
+        tessedit_pageseg_mode: String(this.psm) as Tesseract.PSM,
+        debug_file: '/dev/null',
+      } as Partial<Tesseract.WorkerParams>);
       this.watchThread(slot, w);
       this.counters.workersCreated += 1;
       this.logger.debug({ worker: slot.index, ms: Date.now() - t0 }, 'tesseract worker created');
