@@ -23,7 +23,15 @@ export interface SearchFilters {
   procedureType?: string;
   documentType?: string;
   titolarioClass?: string;
-  protocol?: string;
+  protocol?: string; // exact "1234/2020"
+  /** Street with or without civic ("Via Roma 12", "piazza garibaldi"), case- and accent-insensitive; without a civic
+   *  every civic of the street matches. */
+  address?: string;
+  /** Cadastral reference: foglio (and mappale); with a subalterno, pages of that unit and of the whole parcel
+   *  (no subalterno recorded) match. */
+  foglio?: number;
+  mappale?: number;
+  subalterno?: number;
 }
 
 export interface SearchQuery {
@@ -51,6 +59,9 @@ export interface SearchResult {
   hits: SearchHit[];
   facets: FacetCounts; // year, procedureType, documentType, titolarioClass
   tookMs: number;
+  /** True when the query matched so many pages that total and facets were counted over a capped candidate set
+   *  and hits were ranked among those candidates only (see sqlite.search-index.ts, query planning). */
+  approximate?: boolean;
 }
 
 export interface SearchIndex {

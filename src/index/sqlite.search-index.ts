@@ -1,7 +1,8 @@
 // SearchIndex on embedded SQLite FTS5 (better-sqlite3, WAL). One row per page.
 //
 // Tables (prefixed `search_` so the index can share a database file with other stores):
-//   search_pages      one small row per page: the document's metadata, indexed for filters and facets
+//   search_pages      one small row per page: the document's metadata, indexed for filters and facets; address_key
+//                     is the folded address (addressKey) for case/accent-insensitive address filters (schema v2)
 //   search_texts      original page text (for snippets), kept apart so that scanning search_pages for facets over
 //                     thousands of matches does not walk the overflow pages of the text (measured 2× faster)
 //   search_fts        contentless FTS5 table (title, body, meta) holding the stemmed, accent-folded term stream
@@ -17,11 +18,15 @@
 // only grows (words of deleted pages stay; they merely expand to an OR branch with no hits);
 // `rebuildVocabulary()` recomputes it from the stored pages. Whether a query term exists is asked of FTS5 itself
 // (MATCH … LIMIT 1), so a stale vocabulary never suppresses typo expansion.
+//
+// Query planning (search()): matches are read once, newest first, with their bm25 rank, at most maxCandidates + 1;
+// above the cap only the newest maxCandidates are ranked and counted and the result is flagged `approximate`
+// (bench/search.ts: common words at 100k pages went from p95 81 ms to under 50 ms).
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { analyze } from './italian-text.ts';
+import { analyze, foldAccents } from './italian-text.ts';
 import { compileQuery, ftsString, parseQuery, type Highlight, type Vocabulary, type VocabWord } from './query-parser.ts';
 import type {
   FacetCounts,
@@ -41,9 +46,17 @@ export interface SqliteSearchIndexOptions {
   weights?: { title: number; body: number; meta: number };
   /** Values returned per facet, most frequent first (default 100). */
   maxFacetValues?: number;
+  /**
+   * Query planning: when a text query matches more pages than this (after filters), only the newest
+   * `maxCandidates` matching pages are ranked and counted for facets; total and facets are then estimates and the
+   * result says `approximate: true` (default 5000; 0 = always exact).
+   */
+  maxCandidates?: number;
+  /** Open an existing index read-only (e.g. one connection per worker thread); writes throw. */
+  readonly?: boolean;
 }
 
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2'; // 2: search_pages.address_key (+ indexes on address_key, cadastral)
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
 const FACETS = [
@@ -70,6 +83,7 @@ const SCHEMA = `
     protocol TEXT,
     address TEXT,
     cadastral TEXT,
+    address_key TEXT,
     UNIQUE (document_id, page)
   );
   CREATE TABLE IF NOT EXISTS search_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
@@ -79,6 +93,7 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS search_pages_document_type ON search_pages (document_type);
   CREATE INDEX IF NOT EXISTS search_pages_titolario_class ON search_pages (titolario_class);
   CREATE INDEX IF NOT EXISTS search_pages_protocol ON search_pages (protocol);
+  CREATE INDEX IF NOT EXISTS search_pages_cadastral ON search_pages (cadastral);
   CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (
     title, body, meta,
     tokenize = "unicode61 remove_diacritics 2",
@@ -89,6 +104,19 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS search_words (word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS search_words_term ON search_words (term);
 `;
+/** Created after the v1 → v2 migration has added the column. */
+const SCHEMA_V2_INDEXES = `CREATE INDEX IF NOT EXISTS search_pages_address_key ON search_pages (address_key);`;
+
+/**
+ * Comparison key of an address: lower case, accents folded, punctuation dropped, "3 / a" → "3/a".
+ * "Piazza Garibaldi 3/A" and "piazza garibaldi 3/a" share a key; so do "Località Ca' Bianca" and "localita ca bianca".
+ */
+export function addressKey(address: string): string {
+  return foldAccents(address)
+    .replace(/\s*\/\s*/g, '/')
+    .replace(/[^a-z0-9/]+/g, ' ')
+    .trim();
+}
 
 type PageRow = {
   id: number;
@@ -119,6 +147,7 @@ function clampInt(v: number | undefined, dflt: number, min: number, max: number)
 export class SqliteSearchIndex implements SearchIndex {
   readonly db: Database.Database;
   private readonly maxFacetValues: number;
+  private readonly maxCandidates: number;
   private readonly stmts: {
     selectDocPageIds: Database.Statement<[string], { id: number }>;
     deleteFts: Database.Statement<[number]>;
@@ -136,17 +165,27 @@ export class SqliteSearchIndex implements SearchIndex {
     wordsIn: Database.Statement<[string], VocabWord>;
     wordsRange: Database.Statement<[string, string, number, number, number], VocabWord>;
     stats: Database.Statement<[], { documents: number; pages: number }>;
+    idRange: Database.Statement<[], { minId: number; maxId: number }>;
   };
   private readonly dynamic = new Map<string, Database.Statement>();
+  private readonly readonly: boolean;
   /** Words known to be in search_words (bounded cache; a miss just costs an INSERT OR IGNORE). */
   private knownWords = new Set<string>();
   private closed = false;
 
   constructor(opts: SqliteSearchIndexOptions) {
     if (opts.path !== ':memory:') mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
-    this.db = new Database(opts.path);
+    this.readonly = opts.readonly === true;
+    this.db = new Database(opts.path, { readonly: this.readonly, fileMustExist: this.readonly });
     this.maxFacetValues = clampInt(opts.maxFacetValues, 100, 1, 10_000);
+    this.maxCandidates = clampInt(opts.maxCandidates, 5000, 0, Number.MAX_SAFE_INTEGER);
     try {
+      if (this.readonly) {
+        const stored = this.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).get() as
+          | { value: string }
+          | undefined;
+        if (stored?.value !== SCHEMA_VERSION) throw new Error(`search index ${opts.path} has schema ${stored?.value}, expected ${SCHEMA_VERSION}`);
+      }
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
@@ -156,7 +195,7 @@ export class SqliteSearchIndex implements SearchIndex {
       if (maj < 3 || (maj === 3 && min < 43)) {
         throw new Error(`SQLite ${version} is too old for the search index (FTS5 contentless_delete needs 3.43+)`);
       }
-      this.db.exec(SCHEMA);
+      if (!this.readonly) this.migrateAndCreate();
       const w = opts.weights ?? { title: 5, body: 1, meta: 2 };
       for (const v of [w.title, w.body, w.meta]) if (!Number.isFinite(v) || v < 0) throw new Error('invalid bm25 weight');
       const rank = `bm25(${w.title}, ${w.body}, ${w.meta})`;
@@ -164,10 +203,10 @@ export class SqliteSearchIndex implements SearchIndex {
       const stored = this.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).get() as
         | { value: string }
         | undefined;
-      if (stored !== undefined && stored.value !== SCHEMA_VERSION) {
+      if (!this.readonly && stored !== undefined && stored.value !== SCHEMA_VERSION) {
         throw new Error(`search index schema ${stored.value} is not supported (expected ${SCHEMA_VERSION}): rebuild it`);
       }
-      if (current?.v !== rank || stored === undefined) {
+      if (!this.readonly && (current?.v !== rank || stored === undefined)) {
         this.db.transaction(() => {
           this.db.prepare(`INSERT INTO search_fts (search_fts, rank) VALUES ('rank', ?)`).run(rank);
           this.db.prepare(`INSERT OR REPLACE INTO search_meta (key, value) VALUES ('schema_version', ?)`).run(SCHEMA_VERSION);
@@ -191,8 +230,8 @@ export class SqliteSearchIndex implements SearchIndex {
       deleteDocument: db.prepare('DELETE FROM search_documents WHERE document_id = ?'),
       insertPage: db.prepare(
         `INSERT INTO search_pages (document_id, page, title, filename, year, practice, procedure_type,
-           document_type, titolario_class, protocol, address, cadastral)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           document_type, titolario_class, protocol, address, cadastral, address_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFts: db.prepare('INSERT INTO search_fts (rowid, title, body, meta) VALUES (?, ?, ?, ?)'),
       upsertDocument: db.prepare('INSERT OR REPLACE INTO search_documents (document_id, pages) VALUES (?, ?)'),
@@ -205,6 +244,11 @@ export class SqliteSearchIndex implements SearchIndex {
       wordsRange: db.prepare(
         'SELECT word, term FROM search_words WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ? LIMIT ?',
       ),
+      // Two subqueries: min()/max() alone on the primary key are one B-tree seek each; wrapped (coalesce) or
+      // combined in one SELECT they become a full scan (measured 60 ms at 1M pages).
+      idRange: db.prepare(
+        'SELECT coalesce((SELECT min(id) FROM search_pages), 0) AS minId, coalesce((SELECT max(id) FROM search_pages), 0) AS maxId',
+      ),
       stats: db.prepare(
         'SELECT (SELECT count(*) FROM search_documents) AS documents, (SELECT count(*) FROM search_pages) AS pages',
       ),
@@ -214,7 +258,26 @@ export class SqliteSearchIndex implements SearchIndex {
   // ---------------------------------------------------------------- writes
 
   async upsertDocument(documentId: string, pages: PageEntry[]): Promise<void> {
+    await this.upsertDocuments([{ documentId, pages }]);
+  }
+
+  /**
+   * Several documents in one transaction (not part of the port): for bulk loads and rebuilds. FTS5 writes a new
+   * segment per transaction, so one transaction per document spends most of a bulk load merging segments.
+   */
+  async upsertDocuments(docs: { documentId: string; pages: PageEntry[] }[]): Promise<void> {
     this.assertOpen();
+    const prepared = docs.map(({ documentId, pages }) => this.analyseDocument(documentId, pages));
+    this.db.transaction(() => {
+      for (const d of prepared) this.writeDocument(d);
+    })();
+    for (const d of prepared) {
+      if (this.knownWords.size + d.newWords.size > 500_000) this.knownWords = new Set();
+      for (const w of d.newWords.keys()) this.knownWords.add(w);
+    }
+  }
+
+  private analyseDocument(documentId: string, pages: PageEntry[]) {
     if (typeof documentId !== 'string' || documentId === '') throw new Error('documentId must be a non-empty string');
     const seen = new Set<number>();
     for (const p of pages) {
@@ -242,7 +305,11 @@ export class SqliteSearchIndex implements SearchIndex {
       body: stream(p.text ?? ''),
       meta: stream(metaText(p)),
     }));
-    this.db.transaction(() => {
+    return { documentId, pages, prepared, newWords };
+  }
+
+  private writeDocument({ documentId, pages, prepared, newWords }: ReturnType<SqliteSearchIndex['analyseDocument']>): void {
+    {
       this.removeDocumentRows(documentId);
       for (const { p, title, body, meta } of prepared) {
         const info = this.stmts.insertPage.run(
@@ -258,6 +325,7 @@ export class SqliteSearchIndex implements SearchIndex {
           orNull(p.protocol),
           orNull(p.address),
           orNull(p.cadastral),
+          p.address === undefined || p.address === '' ? null : addressKey(p.address),
         );
         const id = Number(info.lastInsertRowid);
         this.stmts.insertText.run(id, p.text ?? '');
@@ -265,9 +333,7 @@ export class SqliteSearchIndex implements SearchIndex {
       }
       if (pages.length > 0) this.stmts.upsertDocument.run(documentId, pages.length);
       for (const [word, term] of newWords) this.stmts.insertWord.run(word, term);
-    })();
-    if (this.knownWords.size + newWords.size > 500_000) this.knownWords = new Set();
-    for (const w of newWords.keys()) this.knownWords.add(w);
+    }
   }
 
   async deleteDocument(documentId: string): Promise<void> {
@@ -307,58 +373,101 @@ export class SqliteSearchIndex implements SearchIndex {
       conds.push('p.id NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)');
       condParams.push(compiled.exclude);
     }
-    const from = compiled.match !== null ? 'search_fts f JOIN search_pages p ON p.id = f.rowid' : 'search_pages p';
-    const allConds = compiled.match !== null ? ['search_fts MATCH ?', ...conds] : conds;
-    const allParams = compiled.match !== null ? [compiled.match, ...condParams] : condParams;
-    const whereSql = allConds.length > 0 ? `WHERE ${allConds.join(' AND ')}` : '';
-
-    // Total and facet counts over every matching page.
     const counts = FACETS.map(() => new Map<string, number>());
-    let total = 0;
     const add = (i: number, v: string | number | null, c: number): void => {
       if (v === null) return;
       const m = counts[i]!;
       const k = String(v);
       m.set(k, (m.get(k) ?? 0) + c);
     };
+    let total = 0;
+    let approximate = false;
+    let hits: SearchHit[] = [];
+
     if (compiled.match !== null) {
-      // One GROUP BY over the combination of facet values (a single sort of the matches; measured 2× faster than
-      // one GROUP BY per facet), folded per facet here.
-      const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
-      const sql = `SELECT ${cols}, count(*) FROM ${from} ${whereSql} GROUP BY ${cols}`;
-      for (const row of this.statement(sql).raw().iterate(...allParams) as Iterable<(string | number | null)[]>) {
-        const c = row[FACETS.length] as number;
-        total += c;
-        for (let i = 0; i < FACETS.length; i++) add(i, row[i]!, c);
+      // Query planning. FTS5 cost grows with the number of matches: bm25 for every match and one search_pages
+      // lookup per match for facets, whatever the page of hits. So matches are read ONCE, newest first (FTS5 walks
+      // postings in descending rowid order natively and stops at the LIMIT), with their bm25 rank, at most
+      // maxCandidates + 1 of them (filters applied on the way). Up to the cap this is the exact set: total, facets and
+      // ranking are exact. Above it only the newest maxCandidates matches are ranked and counted; the total is
+      // extrapolated from the share of the page-id range they span, facets are scaled by the same factor, and the
+      // result says `approximate: true`. (A rowid-range constraint on FTS5 does not help: measured, it still walks
+      // the posting lists from the start, ~4 ms per 100k matches.) What stays proportional to the matches: bm25 needs
+      // each term's document frequency, which FTS5 counts by scanning its whole doclist (~20 ms for a term on half of
+      // 1M pages), and filters that are checked one match at a time (a common word with a selective filter walks every
+      // match). Pagination stops at the cap: hits beyond the newest maxCandidates candidates are not reachable.
+      const cap = this.maxCandidates > 0 ? this.maxCandidates : Number.MAX_SAFE_INTEGER;
+      const from = conds.length > 0 ? 'search_fts f JOIN search_pages p ON p.id = f.rowid' : 'search_fts f';
+      const whereSql = ['search_fts MATCH ?', ...conds].join(' AND ');
+      const capped = cap < Number.MAX_SAFE_INTEGER;
+      const sql = `SELECT f.rowid AS id, f.rank AS r FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${capped ? ' LIMIT ?' : ''}`;
+      const args = [compiled.match, ...condParams];
+      if (capped) args.push(cap + 1);
+      let rows = this.statement(sql).raw().all(...args) as [number, number][];
+      let scale = 1;
+      if (rows.length > cap) {
+        approximate = true;
+        rows.length = cap;
+        const range = this.stmts.idRange.get()!;
+        const oldest = rows[rows.length - 1]![0];
+        const span = Math.max(1, range.maxId - oldest + 1) / Math.max(1, range.maxId - range.minId + 1);
+        scale = Math.max(1, 1 / span);
+      }
+      // Facet values and document/page (tie-break) of every candidate, in one pass over search_pages by id.
+      const info = new Map<number, { doc: string; page: number }>();
+      if (rows.length > 0) {
+        const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
+        const meta = this.statement(
+          `SELECT p.id, p.document_id, p.page, ${cols} FROM search_pages p WHERE p.id IN (SELECT value FROM json_each(?))`,
+        );
+        for (const row of meta.raw().iterate(JSON.stringify(rows.map((r) => r[0]))) as Iterable<(string | number | null)[]>) {
+          info.set(row[0] as number, { doc: row[1] as string, page: row[2] as number });
+          for (let i = 0; i < FACETS.length; i++) add(i, row[3 + i]!, 1);
+        }
+      }
+      if (info.size < rows.length) rows = rows.filter((r) => info.has(r[0])); // FTS row without its page: skip
+      total = rows.length;
+      if (approximate) {
+        total = Math.max(total + 1, Math.round(total * scale));
+        for (const m of counts) for (const [k, c] of m) m.set(k, Math.max(c, Math.round(c * scale)));
+      }
+      if (limit > 0 && offset < rows.length) {
+        rows.sort((a, b) => {
+          if (a[1] !== b[1]) return a[1] - b[1];
+          const x = info.get(a[0])!;
+          const y = info.get(b[0])!;
+          return x.doc < y.doc ? -1 : x.doc > y.doc ? 1 : x.page - y.page;
+        });
+        hits = rows
+          .slice(offset, offset + limit)
+          .map(([id, r]) => toHit({ ...this.stmts.selectHit.get(id)!, score: -r }, compiled.highlight));
       }
     } else {
+      const from = 'search_pages p';
+      const whereSql = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
       // No text query: per-facet GROUP BYs can walk the facet indexes.
-      total = (this.statement(`SELECT count(*) AS c FROM ${from} ${whereSql}`).get(...allParams) as { c: number }).c;
+      total = (this.statement(`SELECT count(*) AS c FROM ${from} ${whereSql}`).get(...condParams) as { c: number }).c;
       FACETS.forEach(([, col], i) => {
         const sql = `SELECT p.${col}, count(*) FROM ${from} ${whereSql} GROUP BY p.${col}`;
-        for (const [v, c] of this.statement(sql).raw().iterate(...allParams) as Iterable<[string | number | null, number]>) {
+        for (const [v, c] of this.statement(sql).raw().iterate(...condParams) as Iterable<[string | number | null, number]>) {
           add(i, v, c);
         }
       });
+      if (limit > 0 && offset < total) {
+        const sql = `SELECT p.id FROM ${from} ${whereSql} ORDER BY p.document_id, p.page LIMIT ? OFFSET ?`;
+        const ids = this.statement(sql).raw().all(...condParams, limit, offset) as [number][];
+        hits = ids.map(([id]) => toHit({ ...this.stmts.selectHit.get(id)!, score: 0 }, null));
+      }
     }
+
     const facets: FacetCounts = {};
     FACETS.forEach(([name], i) => {
       const list = [...counts[i]!].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       facets[name] = Object.fromEntries(list.slice(0, this.maxFacetValues));
     });
-
-    let hits: SearchHit[] = [];
-    if (limit > 0 && offset < total) {
-      // Order narrow rows only, then fetch title and text for the page of hits.
-      const sql =
-        compiled.match !== null
-          ? `SELECT p.id, -f.rank AS score FROM ${from} ${whereSql} ORDER BY f.rank, p.document_id, p.page LIMIT ? OFFSET ?`
-          : `SELECT p.id, 0 AS score FROM ${from} ${whereSql} ORDER BY p.document_id, p.page LIMIT ? OFFSET ?`;
-      const ranked = this.statement(sql).all(...allParams, limit, offset) as { id: number; score: number }[];
-      const hl: Highlight | null = compiled.match !== null ? compiled.highlight : null;
-      hits = ranked.map(({ id, score }) => toHit({ ...this.stmts.selectHit.get(id)!, score }, hl));
-    }
-    return { total, hits, facets, tookMs: performance.now() - t0 };
+    const result: SearchResult = { total, hits, facets, tookMs: performance.now() - t0 };
+    if (approximate) result.approximate = true;
+    return result;
   }
 
   async stats(): Promise<{ documents: number; pages: number }> {
@@ -415,6 +524,31 @@ export class SqliteSearchIndex implements SearchIndex {
 
   // ---------------------------------------------------------------- internals
 
+  /** Create the schema, or bring a version-1 index to version 2 (adds and fills search_pages.address_key). */
+  private migrateAndCreate(): void {
+    this.db.exec(SCHEMA);
+    const stored = this.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).get() as
+      | { value: string }
+      | undefined;
+    const cols = this.db.prepare(`PRAGMA table_info(search_pages)`).all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'address_key')) {
+      if (stored !== undefined && stored.value !== '1') return; // unknown version: the caller reports it
+      this.db.transaction(() => {
+        this.db.exec('ALTER TABLE search_pages ADD COLUMN address_key TEXT');
+        const rows = this.db.prepare('SELECT id, address FROM search_pages WHERE address IS NOT NULL').all() as {
+          id: number;
+          address: string;
+        }[];
+        const upd = this.db.prepare('UPDATE search_pages SET address_key = ? WHERE id = ?');
+        for (const r of rows) upd.run(addressKey(r.address), r.id);
+        if (stored !== undefined) {
+          this.db.prepare(`UPDATE search_meta SET value = ? WHERE key = 'schema_version'`).run(SCHEMA_VERSION);
+        }
+      })();
+    }
+    this.db.exec(SCHEMA_V2_INDEXES);
+  }
+
   private readonly vocabulary: Vocabulary = {
     hasTerm: (term) => this.stmts.ftsHasTerm.get(ftsString(term)) !== undefined,
     existingTerms: (candidates) =>
@@ -466,6 +600,32 @@ function filterSql(f: SearchFilters): { where: string[]; params: unknown[] } {
     if (v === undefined || v === null) continue;
     where.push(`p.${col} = ?`);
     params.push(String(v));
+  }
+  if (typeof f.address === 'string' && addressKey(f.address) !== '') {
+    // The whole key, or a longer key that continues with a space: "via roma" matches "via roma 12" but not
+    // "via romagna 3"; "via roma 12" does not match "via roma 12/a". Both branches walk the address_key index.
+    const k = addressKey(f.address);
+    where.push('(p.address_key = ? OR (p.address_key >= ? AND p.address_key < ?))');
+    params.push(k, `${k} `, `${k}!`);
+  }
+  const int = (v: unknown): number | undefined =>
+    typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+  const foglio = int(f.foglio);
+  const mappale = int(f.mappale);
+  const sub = int(f.subalterno);
+  if (foglio !== undefined) {
+    // Stored as "F12 M345" or "F12 M345 S6": prefix ranges on the cadastral index.
+    const base = mappale !== undefined ? `F${foglio} M${mappale}` : `F${foglio}`;
+    if (mappale !== undefined && sub !== undefined) {
+      where.push('p.cadastral IN (?, ?)');
+      params.push(`${base} S${sub}`, base);
+    } else {
+      where.push('(p.cadastral = ? OR (p.cadastral >= ? AND p.cadastral < ?))');
+      params.push(base, `${base} `, `${base}!`);
+    }
+  } else if (mappale !== undefined) {
+    where.push(`(p.cadastral LIKE ? OR p.cadastral LIKE ?)`);
+    params.push(`% M${mappale}`, sub !== undefined ? `% M${mappale} S${sub}` : `% M${mappale} S%`);
   }
   return { where, params };
 }
