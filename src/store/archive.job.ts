@@ -8,6 +8,7 @@ import { addStepEventOnce } from '../workers/step-event.ts';
 import { keys, PACKAGE_FILES } from './keys.ts';
 import { buildManifest, type ManifestFile } from './manifest.ts';
 import type { ObjectStore } from './object-store.ts';
+import { readFingerprint } from './hash.ts';
 
 /** Copy `from` (or keep the package copy when a re-run finds `from` already cleaned up) and return its file entry. */
 async function placeFile(store: ObjectStore, from: string, to: string): Promise<{ size: number; sha256: string }> {
@@ -20,7 +21,10 @@ async function placeFile(store: ObjectStore, from: string, to: string): Promise<
   return { size: existing.size, sha256: existing.sha256 };
 }
 
-export async function archiveJob(ctx: JobContext, job: JobPayloads['archive']): Promise<{ archiveKey: string; files: number }> {
+export async function archiveJob(
+  ctx: JobContext,
+  job: JobPayloads['archive'],
+): Promise<{ archiveKey: string; files: number }> {
   const sha = job.documentId;
   const doc = await ctx.db.getDocument(sha);
   if (!doc) throw new Error(`document ${sha} not found`);
@@ -30,7 +34,8 @@ export async function archiveJob(ctx: JobContext, job: JobPayloads['archive']): 
   const originalExt = extensionOf(doc.mediaType);
 
   const original = await placeFile(ctx.store, keys.original(sha), `${prefix}/${PACKAGE_FILES.original(originalExt)}`);
-  if (original.sha256 !== doc.sha256) throw new Error(`archived original has SHA-256 ${original.sha256}, expected ${doc.sha256}`);
+  if (original.sha256 !== doc.sha256)
+    throw new Error(`archived original has SHA-256 ${original.sha256}, expected ${doc.sha256}`);
   const pdf = await placeFile(ctx.store, keys.workPdf(sha), `${prefix}/${PACKAGE_FILES.pdf}`);
   const text = await placeFile(ctx.store, keys.workText(sha), `${prefix}/${PACKAGE_FILES.text}`);
   const files: ManifestFile[] = [
@@ -39,7 +44,13 @@ export async function archiveJob(ctx: JobContext, job: JobPayloads['archive']): 
     { name: PACKAGE_FILES.text, role: 'testo-ocr', mediaType: 'application/json', ...text },
   ];
 
-  await addStepEventOnce(ctx.db, { type: 'archived', documentId: sha, batchId: job.batchId, actor: 'system', detail: { archiveKey: prefix } });
+  await addStepEventOnce(ctx.db, {
+    type: 'archived',
+    documentId: sha,
+    batchId: job.batchId,
+    actor: 'system',
+    detail: { archiveKey: prefix },
+  });
   const batch = await ctx.db.getBatch(doc.batchId);
   if (!batch) throw new Error(`batch ${doc.batchId} not found`);
   const manifest = buildManifest({
@@ -52,10 +63,11 @@ export async function archiveJob(ctx: JobContext, job: JobPayloads['archive']): 
   });
   await ctx.store.put(`${prefix}/${PACKAGE_FILES.manifest}`, Buffer.from(JSON.stringify(manifest, null, 2)));
 
-  // Fixity at write time: what the store returns now must be what the manifest says.
+  // Fixity at write time: the bytes the store gives back now must be the ones the manifest describes.
   for (const f of files) {
-    const head = await ctx.store.head(`${prefix}/${f.name}`);
-    if (head?.sha256 !== f.sha256) throw new Error(`fixity check failed for ${prefix}/${f.name}`);
+    const back = await readFingerprint(ctx.store, `${prefix}/${f.name}`);
+    if (back?.sha256 !== f.sha256 || back.size !== f.size)
+      throw new Error(`fixity check failed for ${prefix}/${f.name}`);
   }
   await ctx.db.updateDocument(sha, { archiveKey: prefix });
   await ctx.pipeline.add('index', { documentId: sha, batchId: job.batchId });

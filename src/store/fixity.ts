@@ -1,11 +1,11 @@
 // Fixity audit: re-read every object of every archive package and compare its SHA-256 with the manifest.
 // Reports missing files, altered files, orphan objects (in a package but not in its manifest, or packages without a
 // manifest) and documents the database says are archived whose package is gone.
-import { createHash } from 'node:crypto';
 import type { MetadataStore } from '../db/metadata-store.ts';
 import { PACKAGE_FILES } from './keys.ts';
 import type { Manifest } from './manifest.ts';
-import { ObjectNotFoundError, type ObjectStore } from './object-store.ts';
+import type { ObjectStore } from './object-store.ts';
+import { readFingerprint } from './hash.ts';
 
 export interface FixityProblem {
   kind: 'missing' | 'altered' | 'orphan' | 'unreadable-manifest' | 'missing-package';
@@ -21,23 +21,6 @@ export interface FixityReport {
   bytes: number;
   problems: FixityProblem[];
   ok: boolean;
-}
-
-async function readFingerprint(store: ObjectStore, key: string): Promise<{ sha256: string; size: number } | null> {
-  let stream;
-  try {
-    stream = await store.get(key);
-  } catch (err) {
-    if (err instanceof ObjectNotFoundError) return null;
-    throw err;
-  }
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of stream) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
 }
 
 /** Package prefixes under archive/: archive/<yyyy>/<sha256>. */
@@ -74,15 +57,22 @@ export async function auditFixity(
     }
     let manifest: Manifest;
     try {
-      manifest = JSON.parse((await deps.store.getBuffer(`${pkg}/${PACKAGE_FILES.manifest}`)).toString('utf8')) as Manifest;
+      manifest = JSON.parse(
+        (await deps.store.getBuffer(`${pkg}/${PACKAGE_FILES.manifest}`)).toString('utf8'),
+      ) as Manifest;
       if (!Array.isArray(manifest.files)) throw new Error('no files list');
     } catch (err) {
-      problems.push({ kind: 'unreadable-manifest', key: `${pkg}/${PACKAGE_FILES.manifest}`, detail: (err as Error).message });
+      problems.push({
+        kind: 'unreadable-manifest',
+        key: `${pkg}/${PACKAGE_FILES.manifest}`,
+        detail: (err as Error).message,
+      });
       continue;
     }
     const listed = new Set(manifest.files.map((f) => f.name));
     for (const f of present) {
-      if (f !== PACKAGE_FILES.manifest && !listed.has(f)) problems.push({ kind: 'orphan', key: `${pkg}/${f}`, detail: 'not in the manifest' });
+      if (f !== PACKAGE_FILES.manifest && !listed.has(f))
+        problems.push({ kind: 'orphan', key: `${pkg}/${f}`, detail: 'not in the manifest' });
     }
     for (const f of manifest.files) {
       const key = `${pkg}/${f.name}`;
@@ -96,15 +86,28 @@ export async function auditFixity(
       bytes += info?.size ?? 0;
       if (!info) problems.push({ kind: 'missing', key });
       else if (info.sha256 !== f.sha256 || info.size !== f.size) {
-        problems.push({ kind: 'altered', key, detail: `expected ${f.sha256} (${f.size} B), found ${info.sha256} (${info.size} B)` });
+        problems.push({
+          kind: 'altered',
+          key,
+          detail: `expected ${f.sha256} (${f.size} B), found ${info.sha256} (${info.size} B)`,
+        });
       }
     }
   }
   opts.onProgress?.(packages.size, packages.size);
   if (deps.db) {
     for (const d of await deps.db.listDocuments({ status: 'archived', limit: 10_000_000 })) {
-      if (d.archiveKey && !packages.has(d.archiveKey)) problems.push({ kind: 'missing-package', key: d.archiveKey, detail: `document ${d.filename}` });
+      if (d.archiveKey && !packages.has(d.archiveKey))
+        problems.push({ kind: 'missing-package', key: d.archiveKey, detail: `document ${d.filename}` });
     }
   }
-  return { startedAt, finishedAt: new Date().toISOString(), packages: packages.size, files, bytes, problems, ok: problems.length === 0 };
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    packages: packages.size,
+    files,
+    bytes,
+    problems,
+    ok: problems.length === 0,
+  };
 }

@@ -8,6 +8,9 @@ import { auditFixity } from '../../src/store/fixity.ts';
 import { rebuildFromStore } from '../../src/store/rebuild.ts';
 import { PACKAGE_FILES } from '../../src/store/keys.ts';
 import { MaintenanceRunner } from '../../src/workers/maintenance.runner.ts';
+import { exportPdvToFile } from '../../src/store/pdv-export.ts';
+import { verifyPdv } from '../../src/store/pdv-verify.ts';
+import path from 'node:path';
 import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
 import { createWorld, type StoreKind, type World } from '../helpers/pipeline-world.ts';
@@ -88,6 +91,14 @@ describe.each<StoreKind>(['fs', 's3'])('on the %s store', (storeKind) => {
         await rm(dbPath, { force: true });
         await rm(searchPath, { force: true });
       }
+    });
+
+    it('exports the archive as a submission package (PdV) that verifies clean', async () => {
+      const out = path.join(world.dataDir, 'pdv.tar');
+      const result = await exportPdvToFile(world.services, out, { selection: {}, id: `pdv-${storeKind}` });
+      expect(result).toMatchObject({ documents: docs.length });
+      const report = await verifyPdv(out);
+      expect(report).toMatchObject({ ok: true, documents: docs.length, problems: [] });
     });
 
     it('reports altered, missing and orphan objects, and a package the database expects', async () => {
