@@ -20,7 +20,7 @@ import {
   type MetadataStore,
   type PageRecord,
 } from './metadata-store.ts';
-import { PATCH_COLUMNS, batchFromRow, documentFromRow, opt, type Row } from './rows.ts';
+import { PATCH_COLUMNS, batchFromRow, batchItemFromRow, documentFromRow, opt, type Row } from './rows.ts';
 import { migratePostgres, quoteIdent, type MigrationResult } from './postgres.migrations.ts';
 
 export interface PostgresMetadataOptions {
@@ -185,14 +185,7 @@ export class PostgresMetadataStore implements MetadataStore {
     const { rows } = await this.query(`SELECT * FROM ${this.t('batch_items')} WHERE batch_id = $1 ORDER BY seq`, [
       batchId,
     ]);
-    return rows.map((r) => ({
-      batchId: r.batch_id as string,
-      filename: r.filename as string,
-      outcome: r.outcome as BatchItem['outcome'],
-      documentId: opt(r.document_id),
-      sha256: opt(r.sha256),
-      error: opt(r.error),
-    }));
+    return rows.map(batchItemFromRow);
   }
 
   async createDocument(

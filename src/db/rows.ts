@@ -1,5 +1,5 @@
 // Row ↔ record mapping shared by the SQL adapters of the MetadataStore (same column names in SQLite and PostgreSQL).
-import type { Batch, DocumentPatch, DocumentRecord, DocumentStatus } from './metadata-store.ts';
+import type { Batch, BatchItem, DocumentPatch, DocumentRecord, DocumentStatus } from './metadata-store.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -34,6 +34,15 @@ export const batchFromRow = (r: Row): Batch => ({
   label: r.label as string,
   source: r.source as string,
   createdAt: r.created_at as string,
+});
+
+export const batchItemFromRow = (r: Row): BatchItem => ({
+  batchId: r.batch_id as string,
+  filename: r.filename as string,
+  outcome: r.outcome as BatchItem['outcome'],
+  documentId: opt(r.document_id),
+  sha256: opt(r.sha256),
+  error: opt(r.error),
 });
 
 /** The columns a DocumentPatch may change. */

@@ -15,7 +15,7 @@ import {
   type MetadataStore,
   type PageRecord,
 } from './metadata-store.ts';
-import { PATCH_COLUMNS, batchFromRow, documentFromRow, opt, type Row } from './rows.ts';
+import { PATCH_COLUMNS, batchFromRow, batchItemFromRow, documentFromRow, opt, type Row } from './rows.ts';
 
 const parseJson = (v: unknown) => JSON.parse(v as string) as unknown;
 
@@ -132,14 +132,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async listBatchItems(batchId: string): Promise<BatchItem[]> {
     const rows = this.db.prepare('SELECT * FROM batch_items WHERE batch_id = ? ORDER BY seq').all(batchId) as Row[];
-    return rows.map((r) => ({
-      batchId: r.batch_id as string,
-      filename: r.filename as string,
-      outcome: r.outcome as BatchItem['outcome'],
-      documentId: opt(r.document_id),
-      sha256: opt(r.sha256),
-      error: opt(r.error),
-    }));
+    return rows.map(batchItemFromRow);
   }
 
   async createDocument(
