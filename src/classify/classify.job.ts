@@ -8,8 +8,11 @@ import { addStepEventOnce } from '../workers/step-event.ts';
 import type { Classification } from './classification.ts';
 import { documentTitle, practiceKey, type DocumentMetadata } from './document-metadata.ts';
 import { classifyDocument } from './rules.classifier.ts';
+import { CurrentModels, decideRouting, type RoutingDecision } from './routing.ts';
 
-export function toDocumentMetadata(c: Classification): DocumentMetadata {
+const currentModels = new WeakMap<object, CurrentModels>();
+
+export function toDocumentMetadata(c: Classification, routing?: RoutingDecision): DocumentMetadata {
   const e = c.entities;
   const practice = e.best.practiceRef?.value;
   const protocol = e.best.protocol?.value;
@@ -18,36 +21,66 @@ export function toDocumentMetadata(c: Classification): DocumentMetadata {
     documentTypeLabel: c.documentType.label,
     confidence: c.documentType.confidence,
     procedureType: c.procedureType?.value ?? practice?.procedureType,
-    practice: practice ? { prefix: practice.prefix, number: practice.number, year: practice.year, key: practiceKey(practice) } : undefined,
+    practice: practice
+      ? { prefix: practice.prefix, number: practice.number, year: practice.year, key: practiceKey(practice) }
+      : undefined,
     protocol: protocol ? { number: protocol.number, date: protocol.date } : undefined,
     dates: [...new Set(e.dates.map((d) => d.value))].sort(),
     address: e.best.address?.value,
     cadastral: e.best.cadastral?.value,
-    titolarioClass: c.titolarioClass.value,
-    titolarioLabel: c.titolarioClass.label,
-    office: c.office.value,
-    officeName: c.office.name,
+    titolarioClass: routing?.titolarioClass ?? c.titolarioClass.value,
+    titolarioLabel: routing?.titolarioLabel ?? c.titolarioClass.label,
+    office: routing?.office ?? c.office.value,
+    officeName: routing?.officeName ?? c.office.name,
     applicant: e.best.applicant?.value,
     personalData: e.taxCodes.length > 0 || e.vatNumbers.length > 0,
     reasons: c.explanation,
     classifier: `${c.classifier.name}@${c.classifier.version}`,
+    routing: routing && {
+      mode: routing.mode,
+      confidence: routing.confidence,
+      threshold: routing.threshold,
+      decidedBy: routing.decidedBy,
+      reasons: routing.reasons,
+    },
   };
 }
 
-export async function classifyJob(ctx: JobContext, job: JobPayloads['classify']): Promise<{ documentType: string; titolarioClass?: string }> {
+export async function classifyJob(
+  ctx: JobContext,
+  job: JobPayloads['classify'],
+): Promise<{ documentType: string; titolarioClass?: string }> {
   const sha = job.documentId;
   const doc = await ctx.db.getDocument(sha);
   if (!doc) throw new Error(`document ${sha} not found`);
   const text = JSON.parse((await ctx.store.getBuffer(keys.workText(sha))).toString('utf8')) as DocumentText;
-  const classification = classifyDocument(text.pages.map((p) => p.text), ctx.reference());
-  const metadata = toDocumentMetadata(classification);
+  const pages = text.pages.map((p) => p.text);
+  const classification = classifyDocument(pages, ctx.reference());
+  let models = currentModels.get(ctx.store);
+  if (!models) currentModels.set(ctx.store, (models = new CurrentModels(ctx.store)));
+  const routing = decideRouting(
+    classification,
+    await models.get(),
+    pages.join('\n'),
+    ctx.reference(),
+    ctx.config.routing.threshold,
+  );
+  const metadata = toDocumentMetadata(classification, routing);
   await ctx.db.updateDocument(sha, { classification: metadata, title: documentTitle(metadata, doc.filename) });
   await addStepEventOnce(ctx.db, {
     type: 'classified',
     documentId: sha,
     batchId: job.batchId,
     actor: metadata.classifier,
-    detail: { documentType: metadata.documentType, titolarioClass: metadata.titolarioClass, office: metadata.office, confidence: metadata.confidence },
+    detail: {
+      documentType: metadata.documentType,
+      titolarioClass: metadata.titolarioClass,
+      office: metadata.office,
+      confidence: metadata.confidence,
+      routing: routing.mode,
+      routingConfidence: routing.confidence,
+      decidedBy: routing.decidedBy,
+    },
   });
   await ctx.pipeline.add('archive', { documentId: sha, batchId: job.batchId });
   return { documentType: metadata.documentType, titolarioClass: metadata.titolarioClass };

@@ -19,6 +19,13 @@ export interface DocumentMetadata {
   personalData: boolean; // tax codes / VAT numbers found in the text
   reasons: string[]; // why: matched rules and keywords
   classifier: string; // name and version of what decided
+  routing?: {
+    mode: 'auto' | 'review';
+    confidence: number;
+    threshold: number;
+    decidedBy: string;
+    reasons: string[];
+  };
 }
 
 export function practiceKey(p: { prefix: string; number: number; year: number }): string {

@@ -89,6 +89,12 @@ export const configSchema = z.object({
       minioNotifications: bool.default(false),
     })
     .prefault({}),
+  routing: z
+    .object({
+      /** Confidence from which a route is automatic; below it the document waits for a records manager. */
+      threshold: z.coerce.number().min(0).max(1).default(0.9),
+    })
+    .prefault({}),
   archive: z
     .object({
       /** The producing organisation named in submission packages (PdV), e.g. "Unione dei Comuni della Bassa Romagna". */
@@ -157,6 +163,7 @@ export const ENV_MAP: Record<string, string> = {
   INBOX_MINIO_NOTIFICATIONS: 'inbox.minioNotifications',
   FIXITY_CRON: 'fixity.cron',
   ARCHIVE_PRODUCER: 'archive.producer',
+  ROUTING_THRESHOLD: 'routing.threshold',
   HOST: 'api.host',
   PORT: 'api.port',
 };

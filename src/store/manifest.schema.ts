@@ -34,6 +34,15 @@ export const documentMetadataSchema = z.object({
   personalData: z.boolean(),
   reasons: z.array(z.string()),
   classifier: z.string(),
+  routing: z
+    .object({
+      mode: z.enum(['auto', 'review']),
+      confidence: z.number().min(0).max(1),
+      threshold: z.number().min(0).max(1),
+      decidedBy: z.string(),
+      reasons: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export const manifestSchema = z
