@@ -7,6 +7,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY . .
 ENV NODE_ENV=production FALDONE_DATA_DIR=/data
+# A named volume mounted on /data takes this directory's owner on first use.
+RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 ENTRYPOINT ["npx", "tsx", "src/main.ts"]
