@@ -20,7 +20,15 @@ import {
   type MetadataStore,
   type PageRecord,
 } from './metadata-store.ts';
-import { PATCH_COLUMNS, batchFromRow, batchItemFromRow, documentFromRow, opt, type Row } from './rows.ts';
+import {
+  PATCH_COLUMNS,
+  batchFromRow,
+  batchItemFromRow,
+  documentFromRow,
+  documentInsertParams,
+  opt,
+  type Row,
+} from './rows.ts';
 import { migratePostgres, quoteIdent, type MigrationResult } from './postgres.migrations.ts';
 
 export interface PostgresMetadataOptions {
@@ -199,22 +207,7 @@ export class PostgresMetadataStore implements MetadataStore {
        VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $8, $9, $10, $11::jsonb, $12, $13,
                coalesce($14::timestamptz, ${NOW}), coalesce($14::timestamptz, ${NOW}))
        ON CONFLICT DO NOTHING RETURNING *`,
-      [
-        input.id,
-        input.sha256,
-        input.batchId,
-        input.filename,
-        input.mediaType,
-        input.size,
-        input.error ?? null,
-        input.failedStep ?? null,
-        input.pageCount ?? null,
-        input.archiveKey ?? null,
-        toJson(input.classification),
-        input.title ?? null,
-        input.year ?? null,
-        isoTime(input.createdAt),
-      ],
+      [...documentInsertParams(input, toJson), isoTime(input.createdAt)],
     );
     if (inserted.rows[0]) return { created: true, document: documentFromRow(inserted.rows[0]) };
     const { rows } = await this.query(

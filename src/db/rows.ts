@@ -45,6 +45,31 @@ export const batchItemFromRow = (r: Row): BatchItem => ({
   error: opt(r.error),
 });
 
+/**
+ * Parameters of a new document row, in the order of the adapters' INSERT column list: id, sha256, batch_id,
+ * filename, media_type, size, error, failed_step, page_count, archive_key, classification, title, year.
+ */
+export function documentInsertParams(
+  input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'>,
+  toJson: (v: unknown) => unknown,
+): unknown[] {
+  return [
+    input.id,
+    input.sha256,
+    input.batchId,
+    input.filename,
+    input.mediaType,
+    input.size,
+    input.error ?? null,
+    input.failedStep ?? null,
+    input.pageCount ?? null,
+    input.archiveKey ?? null,
+    toJson(input.classification),
+    input.title ?? null,
+    input.year ?? null,
+  ];
+}
+
 /** The columns a DocumentPatch may change. */
 export const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
   status: 'status',

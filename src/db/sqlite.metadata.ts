@@ -15,7 +15,15 @@ import {
   type MetadataStore,
   type PageRecord,
 } from './metadata-store.ts';
-import { PATCH_COLUMNS, batchFromRow, batchItemFromRow, documentFromRow, opt, type Row } from './rows.ts';
+import {
+  PATCH_COLUMNS,
+  batchFromRow,
+  batchItemFromRow,
+  documentFromRow,
+  documentInsertParams,
+  opt,
+  type Row,
+} from './rows.ts';
 
 const parseJson = (v: unknown) => JSON.parse(v as string) as unknown;
 
@@ -147,23 +155,7 @@ export class SqliteMetadataStore implements MetadataStore {
            archive_key, classification, title, year, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       )
-      .run(
-        input.id,
-        input.sha256,
-        input.batchId,
-        input.filename,
-        input.mediaType,
-        input.size,
-        input.error ?? null,
-        input.failedStep ?? null,
-        input.pageCount ?? null,
-        input.archiveKey ?? null,
-        toJson(input.classification),
-        input.title ?? null,
-        input.year ?? null,
-        now,
-        now,
-      );
+      .run(...documentInsertParams(input, toJson), now, now);
     const row = this.db
       .prepare('SELECT * FROM documents WHERE sha256 = ? OR id = ? ORDER BY (sha256 = ?) DESC LIMIT 1')
       .get(input.sha256, input.id, input.sha256) as Row | undefined;

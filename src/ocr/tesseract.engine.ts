@@ -53,13 +53,6 @@ export interface TesseractPageResult extends OcrPageResult {
   deskewRadians: number;
 }
 
-export {
-  OcrError,
-  OcrTimeoutError,
-  OcrWorkerCrashedError,
-  OcrEngineClosedError,
-  OcrConfigError,
-} from './ocr-engine.ts';
 import {
   OcrError,
   OcrTimeoutError,

@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cer } from '../../src/ocr/cer.ts';
 import { preparePageImage } from '../../src/ocr/page-image.ts';
 import {
-  createTesseractEngine,
   OcrConfigError,
   OcrEngineClosedError,
   OcrTimeoutError,
   OcrWorkerCrashedError,
+} from '../../src/ocr/ocr-engine.ts';
+import {
+  createTesseractEngine,
   resolveLangData,
   unrotateBox,
   type TesseractEngine,
@@ -92,7 +94,11 @@ describe('TesseractEngine pool behaviour', () => {
     // A full A4 page at 400 dpi takes ~6 s here (≥3 s on a much faster CPU); the small page ~0.3 s (~1 s under load).
     const engine = createTesseractEngine({ workers: 1, pageTimeoutMs: 2000 });
     try {
-      const big = await renderTextPage({ text: `${ITALIAN_SAMPLE_TEXT}\n\n${ITALIAN_SAMPLE_TEXT}`, dpi: 400, fontSizePt: 10 });
+      const big = await renderTextPage({
+        text: `${ITALIAN_SAMPLE_TEXT}\n\n${ITALIAN_SAMPLE_TEXT}`,
+        dpi: 400,
+        fontSizePt: 10,
+      });
       const t0 = Date.now();
       await expect(engine.recognise(big.image, { dpi: 400 })).rejects.toBeInstanceOf(OcrTimeoutError);
       expect(Date.now() - t0).toBeLessThan(2000 + 5000); // includes creating the worker
@@ -113,7 +119,8 @@ describe('TesseractEngine pool behaviour', () => {
       const pending = engine.recognise(big.image);
       await new Promise((r) => setTimeout(r, 300));
       // Kill the worker thread from outside, as an out-of-memory abort would.
-      const slot = (engine as unknown as { slots: Array<{ worker?: { worker?: { terminate(): Promise<number> } } }> }).slots[0]!;
+      const slot = (engine as unknown as { slots: Array<{ worker?: { worker?: { terminate(): Promise<number> } } }> })
+        .slots[0]!;
       await slot.worker!.worker!.terminate();
       await expect(pending).rejects.toBeInstanceOf(OcrWorkerCrashedError);
       const r = await engine.recognise(img);
@@ -127,7 +134,14 @@ describe('TesseractEngine pool behaviour', () => {
   it('recycles workers after N pages and serves concurrent pages on several workers', async () => {
     const engine = createTesseractEngine({ workers: 2, recycleAfterPages: 2 });
     try {
-      const texts = ['Pratica edilizia numero 123', 'Permesso di costruire', 'Concessione in sanatoria', 'Certificato di agibilità', 'Relazione tecnica', 'Planimetria catastale'];
+      const texts = [
+        'Pratica edilizia numero 123',
+        'Permesso di costruire',
+        'Concessione in sanatoria',
+        'Certificato di agibilità',
+        'Relazione tecnica',
+        'Planimetria catastale',
+      ];
       const images = await Promise.all(texts.map((t) => smallPage(t)));
       const results = await Promise.all(images.map((img) => engine.recognise(img)));
       results.forEach((r, i) => expect(cer(texts[i]!, r.text)).toBeLessThan(0.1));
@@ -160,7 +174,9 @@ describe('TesseractEngine pool behaviour', () => {
       await expect(engine.recognise(Buffer.from('not an image'))).rejects.toThrow(/unreadable image/);
       const r = await engine.recognise(await smallPage());
       expect(cer(SMALL_TEXT, r.text)).toBeLessThan(0.05);
-      const blank = await sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#fff' } }).png().toBuffer();
+      const blank = await sharp({ create: { width: 1240, height: 1754, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
       const b = await engine.recognise(blank, { dpi: 150 });
       expect(b).toMatchObject({ text: '', words: [], confidence: 0, widthPx: 1240, heightPx: 1754 });
       const { PDFDocument } = await import('pdf-lib');

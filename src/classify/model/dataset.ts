@@ -157,17 +157,22 @@ export function trainingDataHash(rows: readonly TrainingRow[]): string {
 }
 
 /** Stratified split: about `fraction` of each label goes to `held`, the rest to `kept`. */
-export function stratifiedSplit<T extends { label: string }>(
-  rows: readonly T[],
-  fraction: number,
-  seed: number,
-): { kept: T[]; held: T[] } {
+function groupByLabel<T extends { label: string }>(rows: readonly T[]): Map<string, T[]> {
   const byLabel = new Map<string, T[]>();
   for (const r of rows) {
     const list = byLabel.get(r.label);
     if (list) list.push(r);
     else byLabel.set(r.label, [r]);
   }
+  return byLabel;
+}
+
+export function stratifiedSplit<T extends { label: string }>(
+  rows: readonly T[],
+  fraction: number,
+  seed: number,
+): { kept: T[]; held: T[] } {
+  const byLabel = groupByLabel(rows);
   const rng = new Rng(seed);
   const kept: T[] = [];
   const held: T[] = [];
@@ -184,12 +189,7 @@ export function stratifiedSplit<T extends { label: string }>(
 /** k stratified folds: fold i is the test set of round i. */
 export function stratifiedFolds<T extends { label: string }>(rows: readonly T[], k: number, seed: number): T[][] {
   const folds: T[][] = Array.from({ length: k }, () => []);
-  const byLabel = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = byLabel.get(r.label);
-    if (list) list.push(r);
-    else byLabel.set(r.label, [r]);
-  }
+  const byLabel = groupByLabel(rows);
   const rng = new Rng(seed);
   let next = 0;
   for (const label of [...byLabel.keys()].sort()) {
