@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what Faldone needs on a fresh Debian machine with Node 20: npm packages (npm ci when node_modules is
 # missing or older than the lockfile) and the fonts the sample generator renders with. With --test, also the
-# native tesseract (tesseract-ocr, Italian data) that the OCR_ENGINE=native tests and bench/ocr compare against.
+# native tesseract (tesseract-ocr, Italian data) that the OCR_ENGINE=native tests and bench/ocr compare against, and
+# qpdf, which checks the searchable PDFs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
@@ -26,10 +27,10 @@ if ! grep -qi 'FreeMono' <<<"$fonts" || ! grep -qi 'Liberation Serif' <<<"$fonts
   fi
 fi
 langs="$(tesseract --list-langs 2>/dev/null || true)"
-if [ "${1:-}" = "--test" ] && ! grep -qx 'ita' <<<"$langs"; then
+if [ "${1:-}" = "--test" ] && { ! grep -qx 'ita' <<<"$langs" || ! command -v qpdf >/dev/null 2>&1; }; then
   if command -v apt-get >/dev/null 2>&1; then
-    echo "Installing native tesseract for the OCR engine tests (tesseract-ocr, tesseract-ocr-ita)…" >&2
-    ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-ita >/dev/null) \
-      || echo "Could not install tesseract-ocr: the native OCR engine tests will be skipped." >&2
+    echo "Installing native tesseract and qpdf for the OCR tests (tesseract-ocr, tesseract-ocr-ita, qpdf)…" >&2
+    ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-ita qpdf >/dev/null) \
+      || echo "Could not install tesseract-ocr/qpdf: native OCR tests are skipped and the qpdf check fails." >&2
   fi
 fi

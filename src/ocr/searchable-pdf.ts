@@ -1,8 +1,10 @@
 // Assembles a searchable PDF: each page is the scan (JPEG, drawn full-page) with tesseract's invisible-text page
 // (pdfTextOnly output) overlaid on the same box, so text extracted from the PDF is exactly the OCR text.
 // Deterministic: identical input gives identical bytes (no clock, fixed producer, /ID derived from the content).
+// Identified as PDF/A-2b (XMP metadata and an sRGB output intent, see pdfa.ts).
 import { createHash } from 'node:crypto';
 import { PDFArray, PDFDocument, PDFHexString } from 'pdf-lib';
+import { addPdfAIdentification } from './pdfa.ts';
 
 export interface SearchablePdfPage {
   jpeg: Buffer | Uint8Array;
@@ -89,6 +91,7 @@ export async function buildSearchablePdf(
     pdf.setModificationDate(meta.creationDate);
   }
   if (meta.language) pdf.setLanguage(meta.language);
+  addPdfAIdentification(pdf, { ...meta, producer: meta.producer ?? 'Faldone' });
 
   // A stable file identifier (PDF/A and PDF 2.0 want one): both halves from the content and the metadata.
   id.update(JSON.stringify({ ...meta, creationDate: meta.creationDate?.toISOString() }));

@@ -1,5 +1,10 @@
-// OCR two rendered pages, assemble the searchable PDF, open it back with pdf.js: pages, sizes, text, alignment.
-import { PDFDocument } from 'pdf-lib';
+// OCR two rendered pages, assemble the searchable PDF, open it back with pdf.js: pages, sizes, text, alignment,
+// PDF/A-2b identification and a clean `qpdf --check`.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +105,43 @@ describe('buildSearchablePdf', () => {
     const doc = await PDFDocument.load(pdf);
     expect(doc.getCreationDate()?.toISOString()).toBe(meta.creationDate.toISOString());
     expect(Buffer.from(pdf).toString('latin1')).toMatch(/\/ID \[ ?<[0-9A-F]{32}> ?<[0-9A-F]{32}> ?\]/i);
+  });
+
+  it('is identified as PDF/A-2b: XMP equal to the Info dictionary, sRGB output intent, clean qpdf --check', async () => {
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    const xmpStream = doc.catalog.lookup(PDFName.of('Metadata'), PDFRawStream);
+    const xmp = Buffer.from(xmpStream.getContents()).toString('utf8');
+    expect(xmp).toContain('<pdfaid:part>2</pdfaid:part>');
+    expect(xmp).toContain('<pdfaid:conformance>B</pdfaid:conformance>');
+    expect(xmp).toContain(`<rdf:li xml:lang="x-default">${meta.title}</rdf:li>`);
+    expect(xmp).toContain('<xmp:CreateDate>2024-05-06T07:08:09Z</xmp:CreateDate>');
+    expect(xmp).toContain('<pdf:Producer>Faldone</pdf:Producer>');
+    expect(doc.getProducer()).toBe('Faldone');
+    // pdf.js parses the packet as XMP
+    const loaded = await getDocument({ data: new Uint8Array(pdf), ...pdfjsNodeParams() }).promise;
+    const { metadata } = await loaded.getMetadata();
+    expect(metadata?.get('dc:title')).toBe(meta.title);
+    await loaded.destroy();
+
+    const intents = doc.catalog.lookup(PDFName.of('OutputIntents'), PDFArray);
+    const intent = intents.lookup(0, PDFDict);
+    expect(intent.get(PDFName.of('S'))).toEqual(PDFName.of('GTS_PDFA1'));
+    const icc = intent.lookup(PDFName.of('DestOutputProfile'), PDFRawStream);
+    const profile = Buffer.from(decodePDFRawStream(icc).decode());
+    expect(profile.toString('ascii', 36, 40)).toBe('acsp');
+    expect(profile.toString('ascii', 16, 20)).toBe('RGB ');
+    expect(profile.readUInt32BE(0)).toBe(profile.length);
+
+    const dir = await mkdtemp(path.join(tmpdir(), 'faldone-qpdf-'));
+    try {
+      await writeFile(path.join(dir, 'doc.pdf'), pdf);
+      const r = spawnSync('qpdf', ['--check', path.join(dir, 'doc.pdf')], { encoding: 'utf8' });
+      if (r.error) throw new Error('qpdf is not installed: run scripts/ensure-deps.sh --test');
+      expect(r.stdout).toContain('No syntax or stream encoding errors found');
+      expect(r.status).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the JPEG bytes of the page image unchanged', async () => {
