@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { silentLogger, type Logger } from '../core/logger.ts';
 import {
   OcrConfigError,
@@ -111,7 +111,8 @@ export class NativeTesseractEngine implements OcrEngine {
   /** Checks once that the binary runs and has every language (OcrConfigError otherwise). */
   private check(): Promise<NativeTesseractInfo> {
     this.info ??= probeNativeTesseract(this.binary).then((info) => {
-      if (!info) throw new OcrConfigError(`OCR_ENGINE=native but "${this.binary}" cannot be run: install tesseract-ocr`);
+      if (!info)
+        throw new OcrConfigError(`OCR_ENGINE=native but "${this.binary}" cannot be run: install tesseract-ocr`);
       const missing = this.languages.split('+').filter((l) => !info.languages.includes(l));
       if (missing.length) {
         throw new OcrConfigError(
@@ -137,8 +138,21 @@ export class NativeTesseractEngine implements OcrEngine {
       const inFile = join(dir, `in.${input.ext}`);
       await writeFile(inFile, input.image);
       const outBase = join(dir, 'out');
-      await this.run([inFile, outBase, '-l', this.languages, '--psm', String(this.psm), '--dpi', String(Math.round(dpi)),
-        '-c', 'textonly_pdf=1', 'pdf', 'tsv', 'txt']);
+      await this.run([
+        inFile,
+        outBase,
+        '-l',
+        this.languages,
+        '--psm',
+        String(this.psm),
+        '--dpi',
+        String(Math.round(dpi)),
+        '-c',
+        'textonly_pdf=1',
+        'pdf',
+        'tsv',
+        'txt',
+      ]);
       const [pdf, tsv, txt] = await Promise.all([
         readFile(`${outBase}.pdf`),
         readFile(`${outBase}.tsv`, 'utf8'),
@@ -189,7 +203,8 @@ export class NativeTesseractEngine implements OcrEngine {
         this.children.delete(child);
         if (timedOut) return reject(new OcrTimeoutError(this.pageTimeoutMs));
         if (this.closed) return reject(new OcrEngineClosedError());
-        if (signal) return reject(new OcrWorkerCrashedError(`tesseract killed by ${signal}: ${stderr.trim().slice(-300)}`));
+        if (signal)
+          return reject(new OcrWorkerCrashedError(`tesseract killed by ${signal}: ${stderr.trim().slice(-300)}`));
         if (code !== 0) return reject(new OcrError(`tesseract exited with ${code}: ${stderr.trim().slice(-300)}`));
         resolve();
       });
@@ -220,7 +235,7 @@ export class NativeTesseractEngine implements OcrEngine {
 /** A file tesseract's leptonica reads: PNG/JPEG/single-page TIFF as they are, anything else as PNG. */
 async function normaliseInput(input: Buffer): Promise<{ image: Buffer; ext: string; width: number; height: number }> {
   if (!Buffer.isBuffer(input) || input.length === 0) throw new OcrError('empty image');
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(input).metadata();
   } catch (err) {

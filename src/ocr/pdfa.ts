@@ -109,11 +109,16 @@ export function pdfaXmp(meta: PdfAMeta): string {
   const lang = meta.language ?? 'x-default';
   const props: string[] = ['<pdfaid:part>2</pdfaid:part>', '<pdfaid:conformance>B</pdfaid:conformance>'];
   if (meta.title !== undefined) {
-    props.push(`<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(meta.title)}</rdf:li></rdf:Alt></dc:title>`);
+    props.push(
+      `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(meta.title)}</rdf:li></rdf:Alt></dc:title>`,
+    );
   }
-  if (meta.author !== undefined) props.push(`<dc:creator><rdf:Seq><rdf:li>${xmlEscape(meta.author)}</rdf:li></rdf:Seq></dc:creator>`);
+  if (meta.author !== undefined)
+    props.push(`<dc:creator><rdf:Seq><rdf:li>${xmlEscape(meta.author)}</rdf:li></rdf:Seq></dc:creator>`);
   if (meta.subject !== undefined) {
-    props.push(`<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(meta.subject)}</rdf:li></rdf:Alt></dc:description>`);
+    props.push(
+      `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(meta.subject)}</rdf:li></rdf:Alt></dc:description>`,
+    );
   }
   if (meta.keywords !== undefined) props.push(`<pdf:Keywords>${xmlEscape(meta.keywords.join(' '))}</pdf:Keywords>`);
   if (meta.language) props.push(`<dc:language><rdf:Bag><rdf:li>${xmlEscape(lang)}</rdf:li></rdf:Bag></dc:language>`);

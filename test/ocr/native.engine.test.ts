@@ -4,12 +4,14 @@
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cer } from '../../src/ocr/cer.ts';
+import { NativeTesseractEngine, parseTesseractTsv, probeNativeTesseract } from '../../src/ocr/native.engine.ts';
 import {
-  NativeTesseractEngine,
-  parseTesseractTsv,
-  probeNativeTesseract,
-} from '../../src/ocr/native.engine.ts';
-import { OcrConfigError, OcrEngineClosedError, OcrError, OcrTimeoutError, type OcrPageResult } from '../../src/ocr/ocr-engine.ts';
+  OcrConfigError,
+  OcrEngineClosedError,
+  OcrError,
+  OcrTimeoutError,
+  type OcrPageResult,
+} from '../../src/ocr/ocr-engine.ts';
 import { preparePageImage } from '../../src/ocr/page-image.ts';
 import { extractPdfText } from '../../src/ocr/pdf-text.ts';
 import { ITALIAN_SAMPLE_TEXT, renderTextPage, type RenderedPage } from '../helpers/render-text-page.ts';
@@ -65,7 +67,12 @@ describe.skipIf(!usable)('NativeTesseractEngine on a rendered Italian page', () 
       expect(w.bbox.y1).toBeLessThanOrEqual(page.heightPx);
       expect(w.bbox.x1).toBeGreaterThan(w.bbox.x0);
     }
-    expect(result.words.slice(0, 3).map((w) => w.text).join(' ')).toBe(page.lines[0]!.split(/\s+/).slice(0, 3).join(' '));
+    expect(
+      result.words
+        .slice(0, 3)
+        .map((w) => w.text)
+        .join(' '),
+    ).toBe(page.lines[0]!.split(/\s+/).slice(0, 3).join(' '));
   });
 
   it('returns a one-page text-only PDF sized for the image at its dpi, whose text a PDF reader finds', async () => {
@@ -74,11 +81,12 @@ describe.skipIf(!usable)('NativeTesseractEngine on a rendered Italian page', () 
     expect(doc.getPage(0).getWidth()).toBeCloseTo((page.widthPx / dpi) * 72, 0);
     expect(result.textPdf.length).toBeLessThan(80_000); // text only, no image
     const [text] = await extractPdfText(result.textPdf);
-    expect(cer(page.lines.join("\n"), text!)).toBeLessThan(0.05);
+    expect(cer(page.lines.join('\n'), text!)).toBeLessThan(0.05);
   });
 
   it('queues pages beyond `processes` and serves every one', async () => {
-    const small = (await renderTextPage({ text: 'Comune di Modena\nUfficio tecnico', widthMm: 120, fitHeight: true })).image;
+    const small = (await renderTextPage({ text: 'Comune di Modena\nUfficio tecnico', widthMm: 120, fitHeight: true }))
+      .image;
     const one = new NativeTesseractEngine({ processes: 1 });
     try {
       const results = await Promise.all([1, 2, 3].map(() => one.recognise(small, { dpi: 300 })));
