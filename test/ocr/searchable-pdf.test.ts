@@ -109,7 +109,7 @@ describe('buildSearchablePdf', () => {
 
   it('is identified as PDF/A-2b: XMP equal to the Info dictionary, sRGB output intent, clean qpdf --check', async () => {
     const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-    const xmpStream = doc.catalog.lookup(PDFName.of('Metadata'), PDFRawStream);
+    const xmpStream = doc.context.lookup(doc.catalog.get(PDFName.of('Metadata'))) as PDFRawStream;
     const xmp = Buffer.from(xmpStream.getContents()).toString('utf8');
     expect(xmp).toContain('<pdfaid:part>2</pdfaid:part>');
     expect(xmp).toContain('<pdfaid:conformance>B</pdfaid:conformance>');
@@ -126,7 +126,7 @@ describe('buildSearchablePdf', () => {
     const intents = doc.catalog.lookup(PDFName.of('OutputIntents'), PDFArray);
     const intent = intents.lookup(0, PDFDict);
     expect(intent.get(PDFName.of('S'))).toEqual(PDFName.of('GTS_PDFA1'));
-    const icc = intent.lookup(PDFName.of('DestOutputProfile'), PDFRawStream);
+    const icc = doc.context.lookup(intent.get(PDFName.of('DestOutputProfile'))) as PDFRawStream;
     const profile = Buffer.from(decodePDFRawStream(icc).decode());
     expect(profile.toString('ascii', 36, 40)).toBe('acsp');
     expect(profile.toString('ascii', 16, 20)).toBe('RGB ');
