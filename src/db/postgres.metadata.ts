@@ -19,7 +19,25 @@ import {
   type EventRecord,
   type MetadataStore,
   type PageRecord,
+  type Practice,
+  type PracticeMember,
+  type PracticeWithCount,
+  type ProtocolEntry,
+  type RoutingReview,
+  type RoutingReviewFilter,
 } from './metadata-store.ts';
+import type {
+  DecisionInput,
+  MemberInput,
+  PracticeInput,
+  PracticeKeys,
+  PracticeListOptions,
+  PracticeMatch,
+  PracticePatch,
+  ProtocolInput,
+  ReviewCountFilter,
+  SuggestionInput,
+} from './records.rows.ts';
 import {
   PATCH_COLUMNS,
   batchFromRow,
@@ -30,6 +48,10 @@ import {
   type Row,
 } from './rows.ts';
 import { migratePostgres, quoteIdent, type MigrationResult } from './postgres.migrations.ts';
+import { PostgresRecords } from './postgres.records.ts';
+import { NOW, clean, isoTime, toJson, typeParsers } from './postgres.values.ts';
+
+export { pgSafeText } from './postgres.values.ts';
 
 export interface PostgresMetadataOptions {
   /** e.g. postgres://user:pass@host:5432/db */
@@ -42,58 +64,9 @@ export interface PostgresMetadataOptions {
   onPoolError?: (err: Error) => void;
 }
 
-// Database clock, at the millisecond precision of `Date#toISOString()`.
-const NOW = "date_trunc('milliseconds', statement_timestamp())";
-
-// Parsers for this pool only (the global pg.types registry is left alone): bigint as number (ids, sizes and counts
-// stay far below 2^53) and timestamptz as an ISO string.
-const TIMESTAMPTZ_OID = 1184;
-const INT8_OID = 20;
-const parseTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (v: string) => Date;
-const typeParsers = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (format !== 'binary' && oid === TIMESTAMPTZ_OID) return (v: string) => parseTimestamptz(v).toISOString();
-    if (format !== 'binary' && oid === INT8_OID) {
-      return (v: string) => {
-        const n = Number(v);
-        if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${v} does not fit a JavaScript number`);
-        return n;
-      };
-    }
-    return pg.types.getTypeParser(oid, format);
-  }) as typeof pg.types.getTypeParser,
-};
-
-const LONE_SURROGATE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
-const NEEDS_CLEANING = new RegExp(`\\u0000|${LONE_SURROGATE}`);
-const LONE_SURROGATES = new RegExp(LONE_SURROGATE, 'g');
-const needsCleaning = (s: string) => NEEDS_CLEANING.test(s);
-/** A string PostgreSQL accepts in text and jsonb: U+0000 removed, lone surrogates replaced by U+FFFD. */
-export function pgSafeText(s: string): string {
-  return needsCleaning(s) ? s.replaceAll('\u0000', '').replace(LONE_SURROGATES, '\ufffd') : s;
-}
-
-/** JSON text for a jsonb parameter; null/undefined → SQL NULL. */
-function toJson(v: unknown): string | null {
-  if (v === undefined || v === null) return null;
-  const text = JSON.stringify(v, (_key, val: unknown) => {
-    if (typeof val === 'string') return pgSafeText(val);
-    if (val && typeof val === 'object' && !Array.isArray(val) && Object.keys(val).some(needsCleaning)) {
-      return Object.fromEntries(Object.entries(val).map(([k, x]) => [pgSafeText(k), x]));
-    }
-    return val;
-  });
-  return text === undefined ? null : text; // JSON.stringify(() => 1) is undefined
-}
-
-/** A given timestamp normalised to ISO UTC in JavaScript, as the SQLite adapter does (throws on an invalid date, and
- *  keeps PostgreSQL's more permissive date input out of the picture); null when absent, for the database clock. */
-const isoTime = (at?: string): string | null => (at === undefined ? null : new Date(at).toISOString());
-
-const clean = (params: unknown[]) => params.map((p) => (typeof p === 'string' ? pgSafeText(p) : p));
-
 export class PostgresMetadataStore implements MetadataStore {
   private closing: Promise<void> | undefined;
+  private readonly records: PostgresRecords;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -101,7 +74,9 @@ export class PostgresMetadataStore implements MetadataStore {
     readonly schema: string,
     /** What opening did to the schema: versions applied by this process (none when already up to date). */
     readonly migration: MigrationResult,
-  ) {}
+  ) {
+    this.records = new PostgresRecords(pool, (table) => this.t(table));
+  }
 
   /** Connects, migrates the schema (once across concurrent openers) and returns a ready store. */
   static async open(opts: PostgresMetadataOptions): Promise<PostgresMetadataStore> {
@@ -333,6 +308,65 @@ export class PostgresMetadataStore implements MetadataStore {
       actor: r.actor as string,
       detail: opt(r.detail),
     }));
+  }
+
+  // Records management: see postgres.records.ts.
+  registerProtocol(entry: ProtocolInput): Promise<{ created: boolean; entry: ProtocolEntry }> {
+    return this.records.registerProtocol(entry);
+  }
+  getProtocol(documentId: string): Promise<ProtocolEntry | null> {
+    return this.records.getProtocol(documentId);
+  }
+  putRoutingSuggestion(input: SuggestionInput): Promise<RoutingReview> {
+    return this.records.putRoutingSuggestion(input);
+  }
+  getRoutingReview(documentId: string): Promise<RoutingReview | null> {
+    return this.records.getRoutingReview(documentId);
+  }
+  listRoutingReviews(filter?: RoutingReviewFilter): Promise<RoutingReview[]> {
+    return this.records.listRoutingReviews(filter);
+  }
+  countRoutingReviews(filter?: ReviewCountFilter): Promise<number> {
+    return this.records.countRoutingReviews(filter);
+  }
+  decideRoutingReview(input: DecisionInput): Promise<RoutingReview | null> {
+    return this.records.decideRoutingReview(input);
+  }
+  createPractice(input: PracticeInput): Promise<{ created: boolean; practice: Practice }> {
+    return this.records.createPractice(input);
+  }
+  getPractice(id: string): Promise<Practice | null> {
+    return this.records.getPractice(id);
+  }
+  getPracticeByKey(key: string): Promise<Practice | null> {
+    return this.records.getPracticeByKey(key);
+  }
+  updatePractice(id: string, patch: PracticePatch): Promise<void> {
+    return this.records.updatePractice(id, patch);
+  }
+  deletePracticeIfEmpty(id: string): Promise<boolean> {
+    return this.records.deletePracticeIfEmpty(id);
+  }
+  listPractices(opts?: PracticeListOptions): Promise<PracticeWithCount[]> {
+    return this.records.listPractices(opts);
+  }
+  linkDocument(member: MemberInput): Promise<void> {
+    return this.records.linkDocument(member);
+  }
+  unlinkDocument(documentId: string): Promise<void> {
+    return this.records.unlinkDocument(documentId);
+  }
+  practiceMember(documentId: string): Promise<PracticeMember | null> {
+    return this.records.practiceMember(documentId);
+  }
+  listPracticeMembers(practiceId: string): Promise<PracticeMember[]> {
+    return this.records.listPracticeMembers(practiceId);
+  }
+  findPracticesByKeys(keys: PracticeKeys): Promise<PracticeMatch[]> {
+    return this.records.findPracticesByKeys(keys);
+  }
+  mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number> {
+    return this.records.mergePractices(intoId, fromIds, by);
   }
 
   /** Ends the pool; safe to call more than once. */

@@ -73,6 +73,77 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX events_document ON ${s}.events (document_id, id);
       CREATE INDEX events_batch ON ${s}.events (batch_id, id);`,
   },
+  {
+    version: 2,
+    name: 'records management',
+    // Protocol register entries are insert-once: triggers refuse UPDATE, DELETE and TRUNCATE (ON CONFLICT DO UPDATE
+    // is an UPDATE). Practices' key_fold/label_fold are lower-cased in JavaScript, like the SQLite adapter's, because
+    // lower() under COLLATE "C" folds ASCII only.
+    sql: (s) => `
+      CREATE TABLE ${s}.protocol_register (
+        document_id text COLLATE "C" PRIMARY KEY,
+        number bigint NOT NULL CHECK (number > 0),
+        year integer NOT NULL,
+        date text COLLATE "C",
+        source text NOT NULL CHECK (source IN ('ocr', 'manual')),
+        registered_at timestamptz NOT NULL,
+        registered_by text NOT NULL);
+      CREATE INDEX protocol_register_number ON ${s}.protocol_register (year, number);
+      CREATE FUNCTION ${s}.protocol_register_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          RAISE EXCEPTION 'protocol register entries are immutable';
+        END $$;
+      CREATE TRIGGER protocol_register_immutable BEFORE UPDATE OR DELETE ON ${s}.protocol_register
+        FOR EACH ROW EXECUTE FUNCTION ${s}.protocol_register_immutable();
+      CREATE TRIGGER protocol_register_no_truncate BEFORE TRUNCATE ON ${s}.protocol_register
+        FOR EACH STATEMENT EXECUTE FUNCTION ${s}.protocol_register_immutable();
+
+      CREATE TABLE ${s}.routing_reviews (
+        document_id text COLLATE "C" PRIMARY KEY,
+        state text NOT NULL CHECK (state IN ('pending', 'auto', 'accepted', 'corrected')),
+        suggested jsonb NOT NULL,
+        current jsonb NOT NULL,
+        current_office text COLLATE "C" NOT NULL,
+        current_class text COLLATE "C" NOT NULL,
+        confidence double precision NOT NULL,
+        threshold double precision NOT NULL,
+        decided_by text NOT NULL,
+        reasons jsonb NOT NULL,
+        reviewer text,
+        reviewed_at timestamptz,
+        review_note text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL);
+      CREATE INDEX routing_reviews_order ON ${s}.routing_reviews (confidence, created_at, document_id);
+      CREATE INDEX routing_reviews_state ON ${s}.routing_reviews (state, confidence, created_at, document_id);
+      CREATE INDEX routing_reviews_office ON ${s}.routing_reviews (current_office, state, confidence, created_at, document_id);
+      CREATE INDEX routing_reviews_class ON ${s}.routing_reviews (current_class, state, confidence, created_at, document_id);
+      CREATE INDEX routing_reviews_updated ON ${s}.routing_reviews (updated_at);
+
+      CREATE TABLE ${s}.practices (
+        id text COLLATE "C" PRIMARY KEY,
+        key text COLLATE "C" UNIQUE,
+        label text COLLATE "C" NOT NULL,
+        key_fold text,
+        label_fold text NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL);
+      CREATE TABLE ${s}.practice_members (
+        document_id text COLLATE "C" PRIMARY KEY,
+        practice_id text COLLATE "C" NOT NULL REFERENCES ${s}.practices(id),
+        confidence double precision NOT NULL,
+        reason text NOT NULL,
+        linked_by text NOT NULL,
+        locked boolean NOT NULL,
+        practice_key text COLLATE "C",
+        parcel_key text COLLATE "C",
+        address_key text COLLATE "C",
+        linked_at timestamptz NOT NULL);
+      CREATE INDEX practice_members_practice ON ${s}.practice_members (practice_id, linked_at, document_id);
+      CREATE INDEX practice_members_practice_key ON ${s}.practice_members (practice_key);
+      CREATE INDEX practice_members_parcel_key ON ${s}.practice_members (parcel_key);
+      CREATE INDEX practice_members_address_key ON ${s}.practice_members (address_key);`,
+  },
 ];
 
 /** Double-quotes an identifier for SQL (doubling embedded quotes). */

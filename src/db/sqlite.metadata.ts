@@ -14,7 +14,25 @@ import {
   type EventRecord,
   type MetadataStore,
   type PageRecord,
+  type Practice,
+  type PracticeMember,
+  type PracticeWithCount,
+  type ProtocolEntry,
+  type RoutingReview,
+  type RoutingReviewFilter,
 } from './metadata-store.ts';
+import type {
+  DecisionInput,
+  MemberInput,
+  PracticeInput,
+  PracticeKeys,
+  PracticeListOptions,
+  PracticeMatch,
+  PracticePatch,
+  ProtocolInput,
+  ReviewCountFilter,
+  SuggestionInput,
+} from './records.rows.ts';
 import {
   PATCH_COLUMNS,
   batchFromRow,
@@ -24,10 +42,12 @@ import {
   opt,
   type Row,
 } from './rows.ts';
+import { RECORDS_MIGRATION, SqliteRecords } from './sqlite.records.ts';
 
 const parseJson = (v: unknown) => JSON.parse(v as string) as unknown;
 
-const MIGRATIONS: string[] = [
+/** Schema versions (PRAGMA user_version = how many are applied). Never edit one that has shipped: append. */
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE batches (
      id TEXT PRIMARY KEY, label TEXT NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL);
    CREATE TABLE batch_items (
@@ -50,6 +70,7 @@ const MIGRATIONS: string[] = [
      actor TEXT NOT NULL, detail TEXT);
    CREATE INDEX events_document ON events(document_id);
    CREATE INDEX events_batch ON events(batch_id);`,
+  RECORDS_MIGRATION,
 ];
 
 /** JSON text for a JSON column; null/undefined (and values JSON cannot represent) → NULL, read back as undefined. */
@@ -60,6 +81,7 @@ const isoTime = (at?: string): string => (at === undefined ? new Date() : new Da
 
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
+  private readonly records: SqliteRecords;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -69,6 +91,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.records = new SqliteRecords(this.db);
   }
 
   private migrate(): void {
@@ -250,6 +273,65 @@ export class SqliteMetadataStore implements MetadataStore {
       actor: r.actor as string,
       detail: r.detail === null || r.detail === undefined ? undefined : JSON.parse(r.detail as string),
     }));
+  }
+
+  // Records management: see sqlite.records.ts.
+  registerProtocol(entry: ProtocolInput): Promise<{ created: boolean; entry: ProtocolEntry }> {
+    return this.records.registerProtocol(entry);
+  }
+  getProtocol(documentId: string): Promise<ProtocolEntry | null> {
+    return this.records.getProtocol(documentId);
+  }
+  putRoutingSuggestion(input: SuggestionInput): Promise<RoutingReview> {
+    return this.records.putRoutingSuggestion(input);
+  }
+  getRoutingReview(documentId: string): Promise<RoutingReview | null> {
+    return this.records.getRoutingReview(documentId);
+  }
+  listRoutingReviews(filter?: RoutingReviewFilter): Promise<RoutingReview[]> {
+    return this.records.listRoutingReviews(filter);
+  }
+  countRoutingReviews(filter?: ReviewCountFilter): Promise<number> {
+    return this.records.countRoutingReviews(filter);
+  }
+  decideRoutingReview(input: DecisionInput): Promise<RoutingReview | null> {
+    return this.records.decideRoutingReview(input);
+  }
+  createPractice(input: PracticeInput): Promise<{ created: boolean; practice: Practice }> {
+    return this.records.createPractice(input);
+  }
+  getPractice(id: string): Promise<Practice | null> {
+    return this.records.getPractice(id);
+  }
+  getPracticeByKey(key: string): Promise<Practice | null> {
+    return this.records.getPracticeByKey(key);
+  }
+  updatePractice(id: string, patch: PracticePatch): Promise<void> {
+    return this.records.updatePractice(id, patch);
+  }
+  deletePracticeIfEmpty(id: string): Promise<boolean> {
+    return this.records.deletePracticeIfEmpty(id);
+  }
+  listPractices(opts?: PracticeListOptions): Promise<PracticeWithCount[]> {
+    return this.records.listPractices(opts);
+  }
+  linkDocument(member: MemberInput): Promise<void> {
+    return this.records.linkDocument(member);
+  }
+  unlinkDocument(documentId: string): Promise<void> {
+    return this.records.unlinkDocument(documentId);
+  }
+  practiceMember(documentId: string): Promise<PracticeMember | null> {
+    return this.records.practiceMember(documentId);
+  }
+  listPracticeMembers(practiceId: string): Promise<PracticeMember[]> {
+    return this.records.listPracticeMembers(practiceId);
+  }
+  findPracticesByKeys(keys: PracticeKeys): Promise<PracticeMatch[]> {
+    return this.records.findPracticesByKeys(keys);
+  }
+  mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number> {
+    return this.records.mergePractices(intoId, fromIds, by);
   }
 
   async close(): Promise<void> {

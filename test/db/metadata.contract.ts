@@ -11,9 +11,9 @@ export interface ContractStore {
   cleanup: () => Promise<void>;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const sha = (c: string) => c.repeat(64).slice(0, 64);
+export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sha = (c: string) => c.repeat(64).slice(0, 64);
 const newDoc = (s: string, batchId: string, extra: Partial<DocumentRecord> = {}) => ({
   id: s,
   sha256: s,
@@ -35,7 +35,7 @@ const page = (documentId: string, n: number, extra: Partial<PageRecord> = {}): P
 });
 
 /** Optional fields must come back as undefined, never null. */
-function expectNoNulls(o: object): void {
+export function expectNoNulls(o: object): void {
   for (const [k, v] of Object.entries(o)) expect(v, `field ${k}`).not.toBeNull();
 }
 

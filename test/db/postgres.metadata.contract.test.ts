@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresMetadataStore, PostgresMetadataStore } from '../../src/db/postgres.metadata.ts';
 import { migratePostgres, PG_MIGRATIONS, quoteIdent } from '../../src/db/postgres.migrations.ts';
 import { openMetadataStore } from '../../src/db/metadata-store.factory.ts';
-import { metadataStoreContract } from './metadata.contract.ts';
+import { metadataStoreContract, type ContractStore } from './metadata.contract.ts';
+import { recordsContract } from './records.contract.ts';
 
 const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const shownUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
@@ -44,7 +45,7 @@ if (unreachable) {
     await admin.end();
   });
 
-  metadataStoreContract('PostgreSQL', async () => {
+  const harness = async (): Promise<ContractStore> => {
     const schema = newSchema();
     const opened: PostgresMetadataStore[] = [await PostgresMetadataStore.open({ connectionString: url, schema, poolSize: 10 })];
     return {
@@ -60,7 +61,9 @@ if (unreachable) {
         await dropSchema(schema);
       },
     };
-  });
+  };
+  metadataStoreContract('PostgreSQL', harness);
+  recordsContract('PostgreSQL', harness);
 
   describe('PostgreSQL metadata store: schema and migrations', () => {
     it('migrates exactly once when several processes open the same schema at once', async () => {
@@ -100,6 +103,51 @@ if (unreachable) {
         expect(rows).toEqual([]); // even the schema creation was rolled back
         expect((await migratePostgres(pool, schema)).applied).toEqual(PG_MIGRATIONS.map((m) => m.version));
         expect(await migratePostgres(pool, schema)).toEqual({ from: PG_MIGRATIONS.length, to: PG_MIGRATIONS.length, applied: [] });
+      } finally {
+        await pool.end();
+        await dropSchema(schema);
+      }
+    });
+
+    it('refuses any UPDATE, DELETE, TRUNCATE or overwrite of a protocol register entry, also in raw SQL', async () => {
+      const schema = newSchema();
+      const db = await createPostgresMetadataStore({ connectionString: url, schema, poolSize: 2 });
+      try {
+        const { entry } = await db.registerProtocol({ documentId: 'a'.repeat(64), number: 12, year: 2026, source: 'ocr', registeredBy: 'system' });
+        const t = `${quoteIdent(schema)}.protocol_register`;
+        const immutable = /protocol register entries are immutable/;
+        await expect(admin.query(`UPDATE ${t} SET number = 13`)).rejects.toThrow(immutable);
+        await expect(admin.query(`DELETE FROM ${t} WHERE document_id = $1`, [entry.documentId])).rejects.toThrow(immutable);
+        await expect(admin.query(`DELETE FROM ${t}`)).rejects.toThrow(immutable);
+        await expect(admin.query(`TRUNCATE ${t}`)).rejects.toThrow(immutable);
+        await expect(
+          admin.query(
+            `INSERT INTO ${t} VALUES ($1, 99, 2026, NULL, 'manual', now(), 'x')
+             ON CONFLICT (document_id) DO UPDATE SET number = excluded.number`,
+            [entry.documentId],
+          ),
+        ).rejects.toThrow(immutable);
+        expect(await db.getProtocol(entry.documentId)).toStrictEqual(entry);
+      } finally {
+        await db.close();
+        await dropSchema(schema);
+      }
+    });
+
+    it('migrates a version-1 schema to the current one, keeping its data', async () => {
+      const schema = newSchema();
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      try {
+        expect((await migratePostgres(pool, schema, PG_MIGRATIONS.slice(0, 1))).applied).toEqual([1]);
+        await pool.query(`INSERT INTO ${quoteIdent(schema)}.batches VALUES ('lotto-1', 'vecchio', 'cli', now())`);
+        const db = await createPostgresMetadataStore({ connectionString: url, schema, poolSize: 2 });
+        try {
+          expect(db.migration).toEqual({ from: 1, to: PG_MIGRATIONS.at(-1)!.version, applied: PG_MIGRATIONS.slice(1).map((m) => m.version) });
+          expect(await db.getBatch('lotto-1')).toMatchObject({ label: 'vecchio' });
+          expect((await db.createPractice({ key: 'PE 1/2020', label: 'x' })).created).toBe(true);
+        } finally {
+          await db.close();
+        }
       } finally {
         await pool.end();
         await dropSchema(schema);

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { MetadataStore } from '../../src/db/metadata-store.ts';
 import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { makeTmpDir } from '../helpers/tmp-dir.ts';
-import { metadataStoreContract } from './metadata.contract.ts';
+import { metadataStoreContract, type ContractStore } from './metadata.contract.ts';
+import { recordsContract } from './records.contract.ts';
 
-metadataStoreContract('SQLite', async () => {
+async function harness(): Promise<ContractStore> {
   const tmp = await makeTmpDir('faldone-meta-');
   const file = path.join(tmp.dir, 'meta.db');
   const opened: MetadataStore[] = [new SqliteMetadataStore(file)];
@@ -21,4 +22,7 @@ metadataStoreContract('SQLite', async () => {
       await tmp.cleanup();
     },
   };
-});
+}
+
+metadataStoreContract('SQLite', harness);
+recordsContract('SQLite', harness);

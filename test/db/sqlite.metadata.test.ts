@@ -1,6 +1,8 @@
+// What only the SQLite adapter has: its file, its migrations, and SQL-level rules checked with raw SQL.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { makeTmpDir } from '../helpers/tmp-dir.ts';
 
 let tmp: Awaited<ReturnType<typeof makeTmpDir>>;
@@ -60,5 +62,43 @@ describe('SQLite metadata store', () => {
     await db.addEvent({ type: 'received', documentId: 'c'.repeat(64), actor: 'system' });
     await db.addEvent({ type: 'archived', documentId: 'c'.repeat(64), actor: 'system', detail: { k: 1 } });
     expect((await db.listEvents({ documentId: 'c'.repeat(64) })).map((e) => e.type)).toEqual(['received', 'archived']);
+  });
+
+  it('refuses any UPDATE, DELETE or overwrite of a protocol register entry, also in raw SQL', async () => {
+    const { entry } = await db.registerProtocol({ documentId: 'a'.repeat(64), number: 12, year: 2026, source: 'ocr', registeredBy: 'system' });
+    const raw = new Database(path.join(tmp.dir, 'meta.db'));
+    try {
+      const immutable = /protocol register entries are immutable/;
+      expect(() => raw.prepare('UPDATE protocol_register SET number = 13').run()).toThrow(immutable);
+      expect(() => raw.prepare('DELETE FROM protocol_register WHERE document_id = ?').run(entry.documentId)).toThrow(immutable);
+      expect(() => raw.prepare('DELETE FROM protocol_register').run()).toThrow(immutable);
+      const overwrite = (verb: string, tail = '') =>
+        raw.prepare(`${verb} INTO protocol_register VALUES (?, 99, 2026, NULL, 'manual', '2026-01-01T00:00:00.000Z', 'x') ${tail}`).run(entry.documentId);
+      expect(() => overwrite('INSERT OR REPLACE')).toThrow(immutable);
+      expect(() => overwrite('REPLACE')).toThrow(immutable);
+      expect(() => overwrite('INSERT', 'ON CONFLICT (document_id) DO UPDATE SET number = excluded.number')).toThrow(immutable);
+    } finally {
+      raw.close();
+    }
+    expect(await db.getProtocol(entry.documentId)).toStrictEqual(entry);
+  });
+
+  it('migrates a version-1 database to the current schema, keeping its data', async () => {
+    await db.close();
+    const file = path.join(tmp.dir, 'old.db');
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    old.prepare("INSERT INTO batches VALUES ('lotto-1', 'vecchio', 'cli', '2020-01-01T00:00:00.000Z')").run();
+    old.close();
+    db = new SqliteMetadataStore(file);
+    expect(await db.getBatch('lotto-1')).toMatchObject({ label: 'vecchio' });
+    expect((await db.registerProtocol({ documentId: 'b'.repeat(64), number: 1, year: 2020, source: 'manual', registeredBy: 'x' })).created).toBe(true);
+    expect((await db.createPractice({ key: 'PE 1/2020', label: 'x' })).created).toBe(true);
+    await db.close();
+    const check = new Database(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    check.close();
+    db = new SqliteMetadataStore(file);
   });
 });
