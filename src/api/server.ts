@@ -10,6 +10,7 @@ import { batchRoutes } from './routes/batches.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
+import { reviewRoutes } from './routes/review.routes.ts';
 import helmet from '@fastify/helmet';
 
 const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
@@ -38,6 +39,7 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   await app.register(batchRoutes(services), { prefix: '/api' });
   await app.register(documentRoutes(services), { prefix: '/api' });
   await app.register(searchRoutes(services), { prefix: '/api' });
+  await app.register(reviewRoutes(services), { prefix: '/api' });
   await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/' });
   return app;
 }

@@ -8,6 +8,9 @@ import { addStepEventOnce } from '../workers/step-event.ts';
 import type { Classification } from './classification.ts';
 import { documentTitle, practiceKey, type DocumentMetadata } from './document-metadata.ts';
 import { classifyDocument } from './rules.classifier.ts';
+import { registerFromMetadata } from './protocol-register.ts';
+import { recordSuggestion } from './review.service.ts';
+import { withReviewedRouting } from './reviewed-classification.ts';
 import { CurrentModels, decideRouting, type RoutingDecision } from './routing.ts';
 
 const currentModels = new WeakMap<object, CurrentModels>();
@@ -66,7 +69,11 @@ export async function classifyJob(
     ctx.config.routing.threshold,
   );
   const metadata = toDocumentMetadata(classification, routing);
-  await ctx.db.updateDocument(sha, { classification: metadata, title: documentTitle(metadata, doc.filename) });
+  await registerFromMetadata(ctx.db, sha, metadata);
+  const review = await recordSuggestion(ctx.db, sha, metadata, ctx.reference());
+  // A re-classification refreshes the suggestion but never undoes a person's decision.
+  const stored = review ? withReviewedRouting(metadata, review, ctx.reference()) : metadata;
+  await ctx.db.updateDocument(sha, { classification: stored, title: documentTitle(metadata, doc.filename) });
   await addStepEventOnce(ctx.db, {
     type: 'classified',
     documentId: sha,

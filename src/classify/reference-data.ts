@@ -51,6 +51,8 @@ export const officesSchema = z.object({
         name: z.string().min(1),
         description: z.string().optional(),
         classes: z.array(z.string().regex(CLASS_CODE, 'class code like "VI.3"')),
+        /** User id suggested as assignee of documents routed to the office (the office's head, usually). */
+        responsabile: z.string().min(1).optional(),
       }),
     )
     .min(1),

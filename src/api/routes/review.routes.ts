@@ -1,0 +1,105 @@
+// Routing review for the records manager: the queue of suggestions, accept / correct / bulk accept, and the audit
+// trail of a document's routing and protocol register.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { rejectProtocolChange } from '../../classify/protocol-register.ts';
+import { ReviewError } from '../../classify/review.errors.ts';
+import { BULK_ACCEPT_MAX, ReviewService, USER_ID } from '../../classify/review.service.ts';
+import type { RoutingReviewState } from '../../db/metadata-store.ts';
+import type { AppServices } from '../../workers/services.ts';
+
+const STATES = ['pending', 'auto', 'accepted', 'corrected'] as const satisfies readonly RoutingReviewState[];
+const documentId = z.string().regex(/^[0-9a-f]{64}$/);
+const params = z.object({ documentId });
+const note = z.string().max(2000).optional();
+
+const listQuery = z.object({
+  // One state or a comma-separated list ("pending,auto"); the queue (pending) when absent.
+  state: z
+    .string()
+    .default('pending')
+    .transform((s) => s.split(',').map((x) => x.trim()))
+    .pipe(z.array(z.enum(STATES)).min(1)),
+  office: z.string().max(100).optional(),
+  class: z.string().max(20).optional(),
+  since: z.iso.datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const acceptBody = z.object({ note }).strict();
+const correctBody = z
+  .object({
+    titolarioClass: z.string().min(1).max(20).optional(),
+    office: z.string().min(1).max(100).optional(),
+    assignee: z.string().max(64).nullable().optional(),
+    practiceId: z.string().max(100).nullable().optional(),
+    note,
+  })
+  .strict();
+const bulkBody = z.object({ documentIds: z.array(documentId).min(1).max(BULK_ACCEPT_MAX), note }).strict();
+
+class UnauthenticatedError extends ReviewError {
+  constructor(message: string) {
+    super(message, 401, 'UNAUTHENTICATED');
+  }
+}
+
+/**
+ * The acting user. For now a header set by the reverse proxy or the web UI; the web app issue (authentication) will
+ * replace it with the session's user — this function is the one place to change.
+ */
+function actingUser(req: FastifyRequest): string {
+  const raw = req.headers['x-faldone-user'];
+  const user = typeof raw === 'string' ? raw.trim() : undefined;
+  if (!user) throw new UnauthenticatedError("Utente non indicato: manca l'intestazione x-faldone-user");
+  if (!USER_ID.test(user)) throw new UnauthenticatedError("Utente non valido nell'intestazione x-faldone-user");
+  return user;
+}
+
+export function reviewRoutes(services: AppServices): FastifyPluginAsync {
+  const review = new ReviewService({ db: services.db, reference: () => services.reference(), logger: services.logger });
+  return async (app) => {
+    app.get('/review', async (req) => {
+      const q = listQuery.parse(req.query);
+      return review.list({
+        state: q.state,
+        office: q.office,
+        titolarioClass: q.class,
+        since: q.since,
+        limit: q.limit,
+        offset: q.offset,
+      });
+    });
+
+    app.get('/review/:documentId', async (req) => review.get(params.parse(req.params).documentId));
+
+    app.get('/review/:documentId/history', async (req) => ({
+      events: await review.history(params.parse(req.params).documentId),
+    }));
+
+    app.post('/review/:documentId/accept', async (req) => {
+      const user = actingUser(req);
+      const { documentId } = params.parse(req.params);
+      const body = acceptBody.parse(req.body ?? {});
+      return review.accept(documentId, user, body.note);
+    });
+
+    app.post('/review/:documentId/correct', async (req) => {
+      const user = actingUser(req);
+      const { documentId } = params.parse(req.params);
+      // Before the schema: a payload touching the protocol is a conflict with the register's rules, not a typo.
+      rejectProtocolChange(req.body);
+      const { note: why, ...change } = correctBody.parse(req.body ?? {});
+      return review.correct(documentId, change, user, why);
+    });
+
+    app.post('/review/accept', async (req) => {
+      const user = actingUser(req);
+      const body = bulkBody.parse(req.body);
+      const results = await review.bulkAccept(body.documentIds, user, body.note);
+      const count = (r: string) => results.filter((x) => x.result === r).length;
+      return { results, accepted: count('accepted'), notPending: count('not-pending'), notFound: count('not-found') };
+    });
+  };
+}
