@@ -1,0 +1,92 @@
+// Practices (fascicoli) for the archivist: list and open them, see a document's practice, merge, split, move a
+// document, rename.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { PRACTICE_LIST_MAX, PracticeError, PracticeService } from '../../classify/practice.service.ts';
+import { USER_ID } from '../../classify/review.service.ts';
+import type { AppServices } from '../../workers/services.ts';
+
+const practiceId = z.string().min(1).max(100);
+const documentId = z.string().regex(/^[0-9a-f]{64}$/);
+const note = z.string().max(2000).optional();
+const practiceParams = z.object({ id: practiceId });
+const documentParams = z.object({ id: documentId });
+
+const listQuery = z.object({
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(PRACTICE_LIST_MAX).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const mergeBody = z.object({ from: z.array(practiceId).min(1).max(100), note }).strict();
+const splitBody = z
+  .object({
+    documentIds: z.array(documentId).min(1).max(1000),
+    note,
+    label: z.string().min(1).max(300).optional(),
+    key: z.string().min(1).max(50).optional(),
+  })
+  .strict();
+const moveBody = z.object({ practiceId, note }).strict();
+const renameBody = z
+  .object({ label: z.string().max(300).optional(), key: z.string().max(50).nullable().optional() })
+  .strict();
+
+/**
+ * The acting user. For now a header set by the reverse proxy or the web UI; the web app issue (authentication)
+ * replaces it with the session's user.
+ */
+function actingUser(req: FastifyRequest): string {
+  const raw = req.headers['x-faldone-user'];
+  const user = typeof raw === 'string' ? raw.trim() : undefined;
+  if (!user)
+    throw new PracticeError("Utente non indicato: manca l'intestazione x-faldone-user", 401, 'UNAUTHENTICATED');
+  if (!USER_ID.test(user))
+    throw new PracticeError("Utente non valido nell'intestazione x-faldone-user", 401, 'UNAUTHENTICATED');
+  return user;
+}
+
+export function practiceRoutes(services: AppServices): FastifyPluginAsync {
+  const practices = new PracticeService(services.db, services.logger.child({ component: 'practices' }));
+  return async (app) => {
+    app.get('/practices', async (req) => {
+      const q = listQuery.parse(req.query);
+      return practices.list(q.q, q.limit, q.offset);
+    });
+
+    app.get('/practices/:id', async (req) => practices.get(practiceParams.parse(req.params).id));
+
+    app.get('/documents/:id/practice', async (req) => practices.ofDocument(documentParams.parse(req.params).id));
+
+    app.post('/practices/:id/merge', async (req) => {
+      const user = actingUser(req);
+      const { id } = practiceParams.parse(req.params);
+      const body = mergeBody.parse(req.body ?? {});
+      return practices.merge(id, body.from, user, body.note);
+    });
+
+    app.post('/practices/:id/split', async (req, reply) => {
+      const user = actingUser(req);
+      const { id } = practiceParams.parse(req.params);
+      const body = splitBody.parse(req.body ?? {});
+      const result = await practices.split(id, body.documentIds, user, body.note, {
+        ...(body.label ? { label: body.label } : {}),
+        ...(body.key ? { key: body.key } : {}),
+      });
+      return reply.status(201).send(result);
+    });
+
+    app.post('/documents/:id/practice', async (req) => {
+      const user = actingUser(req);
+      const { id } = documentParams.parse(req.params);
+      const body = moveBody.parse(req.body ?? {});
+      return practices.move(id, body.practiceId, user, body.note);
+    });
+
+    app.patch('/practices/:id', async (req) => {
+      const user = actingUser(req);
+      const { id } = practiceParams.parse(req.params);
+      const body = renameBody.parse(req.body ?? {});
+      return { practice: await practices.rename(id, body, user) };
+    });
+  };
+}
