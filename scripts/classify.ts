@@ -3,6 +3,9 @@
 //   tsx scripts/classify.ts eval    --task T <data> [--model current|v0003 | --folds k | --holdout 0.2] [--json]
 //   tsx scripts/classify.ts predict --task T --text "…" [--model v0003] [--top 10] [--json]
 //   tsx scripts/classify.ts list|promote|rollback --task T [--version v0003 | --to v0002]
+//   tsx scripts/classify.ts retrain [--tasks titolarioClass,office] [--synthetic N --seed S] [--epochs E] [--json]
+//     (base rows + records managers' decisions from the configured database and store; candidate vs current model on
+//     the same held-out set, promoted only if not worse: see src/classify/learning/retrain.ts)
 // <data> is one of: --synthetic N [--seed S --cer 0.02 --protocol-share 0.35 --max-chars N] (generated ground truth
 // with OCR-like noise), --corpus path/corpus.json (generator output), --csv file --text-col C --label-col L
 // [--delimiter ';']. Models live in the ObjectStore of the configuration, or in --store-dir DIR (a local folder).
@@ -35,6 +38,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     task: { type: 'string' },
+    tasks: { type: 'string' },
     csv: { type: 'string' },
     'text-col': { type: 'string' },
     'label-col': { type: 'string' },
@@ -66,11 +70,11 @@ const { values, positionals } = parseArgs({
 
 const command = positionals[0];
 const task = values.task;
-if (!command || !task) usage();
+if (!command || (!task && command !== 'retrain')) usage();
 
 function usage(): never {
   console.error(
-    'usage: tsx scripts/classify.ts train|eval|predict|list|promote|rollback --task <task> [options] (see the header of scripts/classify.ts)',
+    'usage: tsx scripts/classify.ts train|eval|predict|list|promote|rollback --task <task> [options], or retrain [--tasks a,b] (see the header of scripts/classify.ts)',
   );
   process.exit(2);
 }
@@ -180,7 +184,61 @@ function printEvaluation(
   }
 }
 
+async function retrainCommand(): Promise<void> {
+  const { loadConfig } = await import('../src/core/config.ts');
+  const { createObjectStore, createMetadataStore } = await import('../src/workers/adapters.ts');
+  const { loadReferenceData } = await import('../src/classify/reference-data.ts');
+  const { retrain } = await import('../src/classify/learning/retrain.ts');
+  const { isRoutingTask } = await import('../src/classify/learning/training-corrections.ts');
+  const config = loadConfig();
+  const tasks = values.tasks
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = tasks?.filter((x) => !isRoutingTask(x)) ?? [];
+  if (unknown.length) throw new Error(`retrain supports --tasks titolarioClass,office (not ${unknown.join(', ')})`);
+  const store = createObjectStore(config);
+  const db = await createMetadataStore(config);
+  try {
+    const report = await retrain(
+      { db, store, reference: () => loadReferenceData({ configDir: config.referenceDir }), onProgress: log },
+      {
+        tasks: tasks as Array<'titolarioClass' | 'office'> | undefined,
+        base: values.synthetic
+          ? { synthetic: Number(values.synthetic), seed: Number(values.seed) }
+          : config.learning.base,
+        holdout: config.learning.holdout,
+        correctionWeight: config.learning.correctionWeight,
+        tolerance: config.learning.tolerance,
+        epochs: num(values.epochs) ?? config.learning.epochs,
+        actor: process.env.USER ? `cli:${process.env.USER}` : 'cli',
+        trigger: 'cli',
+      },
+    );
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      const d = report.decisions;
+      console.log(
+        `decisions: ${d.total} (${d.accepted} accepted, ${d.corrected} corrected; ${d.missingText} without text)`,
+      );
+      for (const r of report.tasks) {
+        const c = r.candidate;
+        console.log(
+          `${r.task}: ${r.outcome}${r.version ? ` ${r.version}` : ''}, current ${r.current ?? '—'} (was ${r.previous ?? '—'}); ` +
+            `train ${r.training.rows} rows (${r.training.corrections} corrections), held-out ${r.heldOut.rows}` +
+            (c ? `; candidate macro-F1 ${c.macroF1.toFixed(4)} accuracy ${c.accuracy.toFixed(4)}` : ''),
+        );
+        console.log(`  ${r.reason}`);
+      }
+    }
+  } finally {
+    await db.close();
+    await store.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (command === 'retrain') return retrainCommand();
   const t = task!;
   switch (command) {
     case 'train': {

@@ -1,5 +1,6 @@
 // Routing of a document to a titolario class and an office: the current trained models when there are any, the
-// keyword rules otherwise. Above the threshold the route is automatic; below it the document waits for review.
+// keyword rules otherwise. At or above the threshold of the chosen class (a per-class override, else its titolo's,
+// else the default) the route is automatic; below it the document waits for review.
 import type { ObjectStore } from '../store/object-store.ts';
 import type { Classification } from './classification.ts';
 import type { ReferenceData } from './reference-data.ts';
@@ -24,16 +25,40 @@ export interface RoutingModels {
   office?: ClassifierModel;
 }
 
+/** Auto-routing thresholds: `byClass` overrides the default for a class ("VI.3") or a whole titolo ("VI"). */
+export interface RoutingThresholds {
+  default: number;
+  byClass?: Readonly<Record<string, number>>;
+}
+
+/** The thresholds of the configuration's `routing` section. */
+export function routingThresholds(routing: {
+  threshold: number;
+  thresholds?: Readonly<Record<string, number>>;
+}): RoutingThresholds {
+  return { default: routing.threshold, byClass: routing.thresholds ?? {} };
+}
+
+/** The threshold that applies to a titolario class: its own, else its titolo's, else the default. */
+export function thresholdFor(titolarioClass: string, thresholds: number | RoutingThresholds): number {
+  if (typeof thresholds === 'number') return thresholds;
+  const byClass = thresholds.byClass ?? {};
+  const titolo = titolarioClass.split('.')[0]!;
+  for (const key of [titolarioClass, titolo]) if (Object.hasOwn(byClass, key)) return byClass[key]!;
+  return thresholds.default;
+}
+
 export function decideRouting(
   rules: Classification,
   models: RoutingModels,
   text: string,
   ref: ReferenceData,
-  threshold: number,
+  thresholds: number | RoutingThresholds,
 ): RoutingDecision {
   const { titolarioClass: classModel, office: officeModel } = models;
   if (!classModel || !officeModel) {
     const confidence = Math.min(rules.titolarioClass.confidence, rules.office.confidence);
+    const threshold = thresholdFor(rules.titolarioClass.value, thresholds);
     return {
       mode: confidence >= threshold ? 'auto' : 'review',
       titolarioClass: rules.titolarioClass.value,
@@ -49,6 +74,7 @@ export function decideRouting(
   const cls = predict(classModel, text);
   const office = predict(officeModel, text);
   const confidence = Math.min(cls.probability, office.probability);
+  const threshold = thresholdFor(cls.label, thresholds);
   const terms = explain(classModel, text, { top: 6 }).topTerms.map((t) => `term "${t.term}" → ${cls.label}`);
   return {
     mode: confidence >= threshold ? 'auto' : 'review',
@@ -67,7 +93,10 @@ export function decideRouting(
   };
 }
 
-/** The current models of a store, reloaded when the current pointer moves (checked at most every `ttlMs`). */
+/**
+ * The current models of a store, reloaded when the current pointer moves (checked at most every `ttlMs`, so a
+ * promotion or rollback made by another process is followed within that time; `invalidate()` for this process).
+ */
 export class CurrentModels {
   private readonly models: ModelStore;
   private cached: RoutingModels = {};
@@ -78,6 +107,11 @@ export class CurrentModels {
     private readonly ttlMs = 30_000,
   ) {
     this.models = new ModelStore(store);
+  }
+
+  /** The next get() re-reads the pointers. */
+  invalidate(): void {
+    this.checkedAt = 0;
   }
 
   async get(): Promise<RoutingModels> {
@@ -95,4 +129,18 @@ export class CurrentModels {
     this.cached = next;
     return next;
   }
+}
+
+const shared = new WeakMap<ObjectStore, CurrentModels>();
+
+/** One CurrentModels per object store in this process, so that a promotion made here is seen at once. */
+export function currentModelsFor(store: ObjectStore, ttlMs?: number): CurrentModels {
+  let models = shared.get(store);
+  if (!models) shared.set(store, (models = new CurrentModels(store, ttlMs)));
+  return models;
+}
+
+/** After a promotion or rollback in this process: routing re-reads the current pointers on its next decision. */
+export function invalidateCurrentModels(store: ObjectStore): void {
+  shared.get(store)?.invalidate();
 }

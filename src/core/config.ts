@@ -10,6 +10,41 @@ const int = z.coerce.number().int();
 /** Booleans from JSON or from environment strings ("true"/"false"/"1"/"0"/"yes"/"no"). */
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
 
+/** Titolario code of a class ("VI.3") or of a whole titolo ("XIV"). */
+const CLASS_CODE = /^[IVXLC]+(\.\d{1,3})?$/;
+const threshold01 = z.coerce.number().min(0).max(1);
+/**
+ * Per-class thresholds: an object in the JSON file, or from the environment (replacing the file's whole list) either
+ * JSON or "VI.3=0.8,IX.4=0.85".
+ * An unparsable string is left as is so that validation names the variable's config key.
+ */
+const classThresholds = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const s = v.trim();
+    if (s.startsWith('{')) {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        return v;
+      }
+    }
+    const out: Record<string, string> = {};
+    for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      if (eq <= 0) return v;
+      out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+    }
+    return out;
+  },
+  z.record(z.string().regex(CLASS_CODE, 'not a titolario class code like "VI.3" or "XIV"'), threshold01),
+);
+/** A BullMQ repeat: milliseconds (a number, or a string of digits) or a cron pattern. */
+const everyOrCron = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
+  z.union([z.number().int().min(1000), z.string().trim().min(9)]),
+);
+
 export const configSchema = z.object({
   dataDir: z.string().default('data'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,11 +79,28 @@ export const configSchema = z.object({
     .prefault({}),
   ocr: z
     .object({
-      engine: z.enum(['tesseract']).default('tesseract'),
+      /** 'tesseract': tesseract.js (WASM, no system package); 'native': the tesseract binary (tesseract-ocr). */
+      engine: z.enum(['tesseract', 'native']).default('tesseract'),
       workers: int.min(1).max(64).default(Math.max(1, cpus().length)),
       languages: z.string().default('ita'),
       pageTimeoutMs: int.min(1000).default(180_000),
       recycleAfterPages: int.min(1).default(200),
+      /** Page clean-up before OCR (src/ocr/page-image.ts), each step recorded in the page's text record. */
+      cleanup: z
+        .object({
+          orientation: bool.default(false), // opt-in until the image measure stops flipping short upright pages
+          orientationMinConfidence: threshold01.default(0.5),
+          /** Asked when the image measure is unsure: 'auto' = native tesseract OSD where installed, else none. */
+          orientationProbe: z.enum(['auto', 'native-osd', 'tesseract.js-osd', 'none']).default('auto'),
+          deskew: bool.default(true),
+          deskewMaxDegrees: z.coerce.number().min(0.5).max(15).default(5),
+          deskewMinDegrees: z.coerce.number().min(0).max(5).default(0.1),
+          contrast: z.enum(['normalise', 'stretch', 'clahe', 'off']).default('normalise'),
+          trimBorders: bool.default(true),
+          borderMaxFraction: z.coerce.number().min(0).max(0.5).default(0.2),
+          median: int.min(0).max(9).default(3),
+        })
+        .prefault({}),
     })
     .prefault({}),
   limits: z
@@ -92,7 +144,34 @@ export const configSchema = z.object({
   routing: z
     .object({
       /** Confidence from which a route is automatic; below it the document waits for a records manager. */
-      threshold: z.coerce.number().min(0).max(1).default(0.9),
+      threshold: threshold01.default(0.9),
+      /** Overrides per titolario class ("VI.3": 0.8) or titolo ("XIV": 0.95); the class's own wins over its titolo's. */
+      thresholds: classThresholds.default({}),
+    })
+    .prefault({}),
+  learning: z
+    .object({
+      /** Whether the scheduler checks for enough new decisions and retrains (on-demand retrain works regardless). */
+      enabled: bool.default(true),
+      /** Retrain once this many records-manager decisions (accepted or corrected) came after the newest model. */
+      retrainAfter: int.min(1).default(50),
+      /** How often to check: milliseconds or a cron pattern. */
+      checkEvery: everyOrCron.default(15 * 60_000),
+      /** Generated rows every retrain starts from (0: decisions only), and their seed. */
+      base: z
+        .object({
+          synthetic: int.min(0).default(3000),
+          seed: int.default(1),
+        })
+        .prefault({}),
+      /** Share of the base rows and of the decisions held out to compare candidate and current model. */
+      holdout: z.coerce.number().gt(0).lt(1).default(0.2),
+      /** Training weight of a correction (a generated row or an accepted suggestion weighs 1). */
+      correctionWeight: z.coerce.number().min(1).max(100).default(3),
+      /** How much lower a candidate's macro-F1 and accuracy may be than the current model's and still be promoted. */
+      tolerance: z.coerce.number().min(0).max(1).default(0),
+      /** Training epochs of a retrain (the classifier's default when unset). */
+      epochs: int.min(1).max(100).optional(),
     })
     .prefault({}),
   archive: z
@@ -151,6 +230,11 @@ export const ENV_MAP: Record<string, string> = {
   OCR_LANGUAGES: 'ocr.languages',
   OCR_PAGE_TIMEOUT_MS: 'ocr.pageTimeoutMs',
   OCR_RECYCLE_AFTER_PAGES: 'ocr.recycleAfterPages',
+  OCR_ORIENTATION: 'ocr.cleanup.orientation',
+  OCR_ORIENTATION_PROBE: 'ocr.cleanup.orientationProbe',
+  OCR_DESKEW: 'ocr.cleanup.deskew',
+  OCR_CONTRAST: 'ocr.cleanup.contrast',
+  OCR_TRIM_BORDERS: 'ocr.cleanup.trimBorders',
   MAX_FILE_BYTES: 'limits.maxFileBytes',
   MAX_PIXELS: 'limits.maxPixels',
   MAX_PAGES: 'limits.maxPages',
@@ -164,6 +248,15 @@ export const ENV_MAP: Record<string, string> = {
   FIXITY_CRON: 'fixity.cron',
   ARCHIVE_PRODUCER: 'archive.producer',
   ROUTING_THRESHOLD: 'routing.threshold',
+  ROUTING_THRESHOLDS: 'routing.thresholds',
+  LEARNING_ENABLED: 'learning.enabled',
+  RETRAIN_AFTER: 'learning.retrainAfter',
+  RETRAIN_CHECK_EVERY: 'learning.checkEvery',
+  RETRAIN_BASE_SYNTHETIC: 'learning.base.synthetic',
+  RETRAIN_BASE_SEED: 'learning.base.seed',
+  RETRAIN_HOLDOUT: 'learning.holdout',
+  RETRAIN_CORRECTION_WEIGHT: 'learning.correctionWeight',
+  RETRAIN_TOLERANCE: 'learning.tolerance',
   HOST: 'api.host',
   PORT: 'api.port',
 };

@@ -67,6 +67,32 @@ describe('model store', () => {
     ]);
   });
 
+  it('saves started at the same time from several processes take distinct versions, each holding its own model', async () => {
+    // One FsObjectStore per "process" over the same directory: no in-process queue is shared between them, so only
+    // the claims protect the numbering. A fourth store saves twice through the same ModelStore (in-process queue).
+    const dir = path.join(tmp.dir, 'concurrent');
+    const small = trainClassifier(rows.slice(0, 80), { task: 'office', seed: 1, epochs: 1 });
+    const variant = (i: number): ClassifierModel => ({
+      ...small,
+      training: { ...small.training, dataHash: `dati-${i}` },
+    });
+    const shared = new ModelStore(new FsObjectStore(dir));
+    const savers = [0, 1, 2].map(() => new ModelStore(new FsObjectStore(dir)));
+    const versions = await Promise.all([
+      ...savers.map((s, i) => s.save(variant(i), { promote: false })),
+      shared.save(variant(3), { promote: false }),
+      shared.save(variant(4), { promote: false }),
+    ]);
+    expect([...versions].sort()).toEqual(['v0001', 'v0002', 'v0003', 'v0004', 'v0005']);
+    for (const [i, v] of versions.entries())
+      expect((await shared.load('office', v)).training.dataHash).toBe(`dati-${i}`);
+    const leftovers: string[] = [];
+    for await (const key of new FsObjectStore(dir).list('models/office/claims/')) leftovers.push(key);
+    expect(leftovers).toEqual([]);
+    expect(await shared.save(variant(5))).toBe('v0006');
+    expect(await shared.tasks()).toEqual(['office']);
+  });
+
   it('refuses an unknown version', async () => {
     const store = new ModelStore(new FsObjectStore(path.join(tmp.dir, 'c')));
     await expect(store.load('office')).rejects.toThrow(/no current model/);

@@ -50,6 +50,20 @@ export interface ClassifierModel {
     nllAfterCalibration: number;
     ece: number;
   };
+  /** Set by a retrain (learning/retrain.ts): the comparison on the shared held-out set that decided promotion. */
+  gate?: ModelGate;
+}
+
+export interface ModelGate {
+  decision: 'promoted' | 'rejected';
+  reason: string;
+  heldOutRows: number;
+  accuracy: number;
+  macroF1: number;
+  /** What the candidate was compared with: the current model, the keyword rules, or nothing (first model). */
+  against?:
+    | { kind: 'model'; version: string; accuracy: number; macroF1: number }
+    | { kind: 'rules'; accuracy: number; macroF1: number };
 }
 
 export interface TrainClassifierOptions {
@@ -86,6 +100,10 @@ export function featurize(rows: readonly { text: string }[], opts: FeatureOption
 
 export function trainClassifier(rows: readonly TrainingRow[], opts: TrainClassifierOptions): ClassifierModel {
   if (rows.length === 0) throw new Error('no training rows');
+  for (const r of rows) {
+    if (r.weight !== undefined && !(Number.isFinite(r.weight) && r.weight > 0))
+      throw new Error(`invalid row weight ${r.weight}`);
+  }
   const t0 = performance.now();
   const seed = opts.seed ?? 1;
   const features: FeatureOptions = { ...DEFAULT_FEATURE_OPTIONS, ...opts.features };
@@ -117,9 +135,11 @@ export function trainClassifier(rows: readonly TrainingRow[], opts: TrainClassif
   const maxCount = Math.max(...keptCounts);
   const classWeights = Float32Array.from(keptCounts.map((n) => (n > 0 ? Math.pow(maxCount / n, balance) : 1)));
 
+  const weighted = kept.some((r) => r.weight !== undefined && r.weight !== 1);
   const linear = trainSoftmax(xs, ys, labels, 1 << features.bits, {
     ...params,
     classWeights,
+    sampleWeights: weighted ? Float32Array.from(kept.map((r) => r.weight ?? 1)) : undefined,
     onEpoch: (e, loss) => opts.onProgress?.(`epoch ${e}/${params.epochs}: loss ${loss.toFixed(4)}`),
   });
 

@@ -20,6 +20,8 @@ export interface TrainingRow {
   label: string;
   /** Optional sub-population for reports (synthetic rows: "practice" or "protocol"). */
   group?: string;
+  /** Weight of the row in the training loss (default 1): a person's correction counts more than a generated row. */
+  weight?: number;
 }
 
 export function rowsFromGroundTruth(
@@ -141,18 +143,37 @@ export function syntheticGroundTruth(opts: Omit<SyntheticOptions, 'cer' | 'maxCh
 }
 
 export function syntheticRows(task: Task, opts: SyntheticOptions): TrainingRow[] {
-  return rowsFromGroundTruth(
-    syntheticGroundTruth(opts),
-    task,
-    { cer: opts.cer ?? 0.02, seed: hashSeed(opts.seed, 'noise') },
-    opts.maxChars,
-  );
+  return syntheticTaskRows([task], opts)[task]!;
 }
 
-/** SHA-256 of the rows in order (label, tab, text, NUL), to tell which data trained a model. */
+/** syntheticRows for several tasks from one generated set (generation is the slow part). */
+export function syntheticTaskRows<T extends Task>(
+  tasks: readonly T[],
+  opts: SyntheticOptions,
+): Partial<Record<T, TrainingRow[]>> {
+  const docs = syntheticGroundTruth(opts);
+  const out: Partial<Record<T, TrainingRow[]>> = {};
+  for (const task of tasks) {
+    out[task] = rowsFromGroundTruth(
+      docs,
+      task,
+      { cer: opts.cer ?? 0.02, seed: hashSeed(opts.seed, 'noise') },
+      opts.maxChars,
+    );
+  }
+  return out;
+}
+
+/**
+ * SHA-256 of the rows in order (label, tab, text, NUL), to tell which data trained a model. A weight other than 1
+ * is part of the data: it is hashed too (after the label, "*w"), so unweighted rows keep their earlier hash.
+ */
 export function trainingDataHash(rows: readonly TrainingRow[]): string {
   const h = createHash('sha256');
-  for (const r of rows) h.update(`${r.label}\t${r.text}\0`);
+  for (const r of rows) {
+    const w = r.weight !== undefined && r.weight !== 1 ? `*${r.weight}` : '';
+    h.update(`${r.label}${w}\t${r.text}\0`);
+  }
   return h.digest('hex');
 }
 

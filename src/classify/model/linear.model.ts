@@ -23,6 +23,8 @@ export interface TrainOptions {
   seed: number;
   /** Weight of each class in the loss (default 1). Used to lift rare classes. */
   classWeights?: Float32Array;
+  /** Weight of each example in the loss, multiplied with its class weight (default 1). */
+  sampleWeights?: Float32Array;
   /** Stop early once the mean training loss of an epoch falls below this (default 0: never). */
   stopLoss?: number;
   onEpoch?: (epoch: number, meanLoss: number) => void;
@@ -65,7 +67,7 @@ export function trainSoftmax(
       const y = ys[n]!;
       scoresInto(w, b, K, x, z);
       softmaxInPlace(z, 1);
-      const cw = opts.classWeights ? opts.classWeights[y]! : 1;
+      const cw = (opts.classWeights ? opts.classWeights[y]! : 1) * (opts.sampleWeights ? opts.sampleWeights[n]! : 1);
       loss -= cw * Math.log(Math.max(z[y]!, 1e-12));
       // Only the classes with a non-negligible gradient are updated (once learnt, usually none).
       let nActive = 0;

@@ -1,13 +1,24 @@
 // Versioned models in the ObjectStore:
 //   models/<task>/<version>.json   one trained model (weights, temperature, metrics, training-data hash, date)
 //   models/<task>/current.json     pointer: the version in use and the history of earlier pointers
+//   models/<task>/claims/<version>/<token>   short-lived reservation of a version number while it is being saved
 // Versions are "v0001", "v0002"… (next free number). Promote moves the pointer to any saved version; rollback moves
 // it back to the version that was current before. Models are never overwritten or deleted here.
 //
+// Two saves never take the same version, even from two processes: the ObjectStore has no create-if-absent, so a
+// saver writes a claim for the next number, lists the claims of that number, and keeps the number only when its
+// claim is the only one (else it withdraws and retries after a random pause). Of two savers, the one that lists last
+// always sees the other's claim, so at most one keeps a number; the claim is removed once the model is written, and
+// numbering counts claims as taken, so a claim left by a crash only leaves a gap. This relies on listings seeing
+// every completed put (true for the filesystem, S3 and MinIO). Within one process, saves and pointer moves of a task
+// are also queued one after the other.
+//
 // Weights are stored sparse (only features with a non-zero weight) as base64 little-endian Float32 / Int32, so a
 // model of a few hundred thousand active features stays a few MB of JSON and loads bit-identical.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { ObjectStore } from '../../store/object-store.ts';
+import { ObjectNotFoundError, type ObjectStore } from '../../store/object-store.ts';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ClassifierModel } from './classifier.ts';
 
 const TASK_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -30,6 +41,8 @@ export interface ModelSummary {
   accuracy: number;
   macroF1: number;
   current: boolean;
+  source: string;
+  gate?: ClassifierModel['gate'];
 }
 
 const pointerSchema = z.object({
@@ -62,6 +75,7 @@ const storedSchema = z.object({
   threshold: z.number(),
   training: z.record(z.string(), z.unknown()),
   metrics: z.record(z.string(), z.unknown()),
+  gate: z.record(z.string(), z.unknown()).optional(),
 });
 
 export class ModelNotFoundError extends Error {
@@ -81,6 +95,12 @@ function checkTask(task: string): string {
 
 const modelKey = (task: string, version: string): string => `models/${checkTask(task)}/${version}.json`;
 const currentKey = (task: string): string => `models/${checkTask(task)}/current.json`;
+const claimsPrefix = (task: string, version: string): string => `models/${checkTask(task)}/claims/${version}/`;
+const versionName = (n: number): string => `v${String(n).padStart(4, '0')}`;
+const CLAIM_ATTEMPTS = 50;
+
+/** Per object store and task: the tail of the queue of saves and pointer moves in this process. */
+const queues = new WeakMap<ObjectStore, Map<string, Promise<unknown>>>();
 
 // ---- (de)serialisation ---------------------------------------------------------------------------------------
 
@@ -140,23 +160,81 @@ export class ModelStore {
 
   /** Saves the model as the next version; makes it current when `promote` (default true). Returns the version. */
   async save(model: ClassifierModel, opts: { promote?: boolean } = {}): Promise<string> {
-    const versions = await this.versions(model.task);
-    const last = versions.at(-1);
-    const next = last ? Number(VERSION_RE.exec(last)![1]) + 1 : 1;
-    const version = `v${String(next).padStart(4, '0')}`;
-    model.version = version;
-    await this.store.put(modelKey(model.task, version), Buffer.from(serializeModel(model)), {
-      contentType: 'application/json',
+    const task = checkTask(model.task);
+    return this.serialized(task, async () => {
+      const version = await this.reserveAndWrite(model);
+      if (opts.promote ?? true) await this.writePointer(await this.nextPointer(task, version));
+      return version;
     });
-    if (opts.promote ?? true) await this.promote(model.task, version);
-    return version;
+  }
+
+  private async reserveAndWrite(model: ClassifierModel): Promise<string> {
+    const task = model.task;
+    for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+      const version = versionName((await this.highestTaken(task)) + 1);
+      const claim = `${claimsPrefix(task, version)}${Date.now()}-${randomUUID()}`;
+      await this.store.put(claim, Buffer.from(`${new Date().toISOString()}\n`));
+      const claims: string[] = [];
+      for await (const key of this.store.list(claimsPrefix(task, version))) claims.push(key);
+      // A model already there means our count was stale (its claim came and went before we counted).
+      if (claims.length === 1 && claims[0] === claim && !(await this.versions(task)).includes(version)) {
+        try {
+          model.version = version;
+          await this.store.put(modelKey(task, version), Buffer.from(serializeModel(model)), {
+            contentType: 'application/json',
+          });
+        } finally {
+          await this.store.delete(claim);
+        }
+        return version;
+      }
+      await this.store.delete(claim);
+      await sleep(Math.round(Math.random() * 20 * Math.min(attempt, 10)));
+    }
+    throw new Error(`${task}: could not reserve a model version after ${CLAIM_ATTEMPTS} attempts`);
+  }
+
+  /** The highest version number saved or claimed (0 when none). */
+  private async highestTaken(task: string): Promise<number> {
+    let max = 0;
+    for await (const key of this.store.list(`models/${checkTask(task)}/`)) {
+      const rest = key.slice(`models/${task}/`.length);
+      const name = rest.startsWith('claims/') ? rest.split('/')[1]! : rest.replace(/\.json$/, '');
+      const m = VERSION_RE.exec(name);
+      if (m) max = Math.max(max, Number(m[1]));
+    }
+    return max;
+  }
+
+  /** Runs `fn` after every earlier save or pointer move of the task in this process. */
+  private serialized<T>(task: string, fn: () => Promise<T>): Promise<T> {
+    let byTask = queues.get(this.store);
+    if (!byTask) queues.set(this.store, (byTask = new Map()));
+    const run = (byTask.get(task) ?? Promise.resolve()).then(fn, fn);
+    byTask.set(
+      task,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  /** Tasks that have at least one saved model. */
+  async tasks(): Promise<string[]> {
+    const out = new Set<string>();
+    for await (const key of this.store.list('models/')) {
+      const [, task, file] = key.split('/');
+      if (task && file && TASK_RE.test(task) && VERSION_RE.test(file.replace(/\.json$/, ''))) out.add(task);
+    }
+    return [...out].sort();
   }
 
   /** Saved versions of a task, oldest first. */
   async versions(task: string): Promise<string[]> {
     const out: string[] = [];
     for await (const key of this.store.list(`models/${checkTask(task)}/`)) {
-      const name = key.slice(key.lastIndexOf('/') + 1).replace(/\.json$/, '');
+      const rest = key.slice(`models/${task}/`.length);
+      if (rest.includes('/') || !rest.endsWith('.json')) continue; // claims/…
+      const name = rest.replace(/\.json$/, '');
       if (VERSION_RE.test(name)) out.push(name);
     }
     return out.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
@@ -178,41 +256,69 @@ export class ModelStore {
     return model;
   }
 
+  /** When a version was trained, without decoding its weights. */
+  async createdAt(task: string, version: string): Promise<string> {
+    return (await this.header(task, version)).createdAt;
+  }
+
+  /** A saved model's description (dates, training, metrics, gate) without its weights. */
+  private async header(task: string, version: string): Promise<Omit<ClassifierModel, 'linear'>> {
+    if (!VERSION_RE.test(version)) throw new Error(`invalid version ${JSON.stringify(version)}`);
+    let buf: Buffer;
+    try {
+      buf = await this.store.getBuffer(modelKey(task, version));
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) throw new ModelNotFoundError(task, version);
+      throw err;
+    }
+    const { linear: _weights, ...rest } = storedSchema.parse(JSON.parse(buf.toString('utf8')));
+    return rest as unknown as Omit<ClassifierModel, 'linear'>;
+  }
+
   async promote(task: string, version: string): Promise<CurrentPointer> {
+    return this.serialized(checkTask(task), async () => {
+      const pointer = await this.nextPointer(task, version);
+      await this.writePointer(pointer);
+      return pointer;
+    });
+  }
+
+  private async nextPointer(task: string, version: string): Promise<CurrentPointer> {
+    if (!VERSION_RE.test(version)) throw new Error(`invalid version ${JSON.stringify(version)}`);
     if (!(await this.store.head(modelKey(task, version)))) throw new ModelNotFoundError(task, version);
     const before = await this.current(task);
-    const pointer: CurrentPointer = {
+    return {
       task,
       version,
       promotedAt: new Date().toISOString(),
       history: before ? [{ version: before.version, promotedAt: before.promotedAt }, ...before.history] : [],
     };
-    await this.writePointer(pointer);
-    return pointer;
   }
 
   /** Back to the version that was current before the present one (or to `to`, any saved version). */
   async rollback(task: string, to?: string): Promise<CurrentPointer> {
-    const now = await this.current(task);
-    if (!now) throw new ModelNotFoundError(task);
     if (to) return this.promote(task, to);
-    const [previous, ...older] = now.history;
-    if (!previous) throw new Error(`${task}: no earlier version to roll back to`);
-    const pointer: CurrentPointer = {
-      task,
-      version: previous.version,
-      promotedAt: new Date().toISOString(),
-      history: older,
-    };
-    await this.writePointer(pointer);
-    return pointer;
+    return this.serialized(checkTask(task), async () => {
+      const now = await this.current(task);
+      if (!now) throw new ModelNotFoundError(task);
+      const [previous, ...older] = now.history;
+      if (!previous) throw new Error(`${task}: no earlier version to roll back to`);
+      const pointer: CurrentPointer = {
+        task,
+        version: previous.version,
+        promotedAt: new Date().toISOString(),
+        history: older,
+      };
+      await this.writePointer(pointer);
+      return pointer;
+    });
   }
 
   async list(task: string): Promise<ModelSummary[]> {
     const current = (await this.current(task))?.version;
     const out: ModelSummary[] = [];
     for (const version of await this.versions(task)) {
-      const m = await this.load(task, version);
+      const m = await this.header(task, version);
       out.push({
         task,
         version,
@@ -222,6 +328,8 @@ export class ModelStore {
         accuracy: m.metrics.accuracy,
         macroF1: m.metrics.macroF1,
         current: version === current,
+        source: m.training.source,
+        ...(m.gate ? { gate: m.gate } : {}),
       });
     }
     return out;
