@@ -253,3 +253,165 @@ describe('extractEntities over several pages', () => {
     expect(e.best.date?.value).toBe('1987-03-12');
   });
 });
+
+// Misses found by scripts/entity-eval.ts on generated documents, clean and OCR'd (issue 7).
+describe('protocol of the document, not the protocols it cites', () => {
+  it('prefers the register stamp to a protocol cited earlier in the text', () => {
+    const e = one(
+      'in riscontro alla Vostra nota prot. n. 2573 del 23/05/2013, trasmette\n' +
+        'COMUNE DI CERRETO GUIDI\nPROTOCOLLO GENERALE\nN. 3136\nDEL 24/06/2013',
+    );
+    expect(e.protocols.map((p) => p.value.number)).toEqual([2573, 3136]);
+    expect(e.best.protocol?.value).toEqual({ number: 3136, date: '2013-06-24', year: 2013 });
+  });
+
+  it("prefers the register stamp to the sender's own protocol heading", () => {
+    const e = one('PREFETTURA DI MODENA\nProt. n. 5045/2010 Area I\n...\nPROTOCOLLO\nGENERALE\nN. 4063\n07/05/2010');
+    expect(e.best.protocol?.value).toEqual({ number: 4063, date: '2010-05-07', year: 2010 });
+  });
+
+  it('takes a cited protocol when it is the only one', () => {
+    expect(one('la domanda presentata in data 15/06/2005 con prot. n. 4150').best.protocol?.value.number).toBe(4150);
+  });
+
+  it('reads a stamp whose lines OCR returned out of order, heading damaged ("ROoTOCOLLO")', () => {
+    const text = 'Marco Colombo\n\nN. 1213\nDEL 09/03/2006\n\nCOMUNE DI CERRETO GUIDI\nROoTOCOLLO GENERALE\n';
+    const [p] = one(text).protocols;
+    expect(p?.value).toEqual({ number: 1213, date: '2006-03-09', year: 2006 });
+    expect(p?.raw).toBe('N. 1213\nDEL 09/03/2006');
+  });
+
+  it('does not read a numbered line far from any protocol heading as a stamp', () => {
+    expect(one('N. 12 del 03/04/2001 copie conformi').protocols).toEqual([]);
+  });
+});
+
+describe('practice of the document', () => {
+  it('keys a titled act by the archive reference when the document gives both', () => {
+    const e = one(
+      'Pratica edilizia n. 347/2014\nPERMESSO DI COSTRUIRE N. 347/2014\n... il permesso di costruire n. 347/2014',
+    );
+    expect(e.best.practiceRef?.value).toEqual({
+      prefix: 'PE',
+      number: 347,
+      year: 2014,
+      procedureType: 'permesso_di_costruire',
+    });
+  });
+
+  it('keeps the title prefix when there is no archive reference', () => {
+    expect(one('CONCESSIONE EDILIZIA N. 74/1991').best.practiceRef?.value.prefix).toBe('CE');
+  });
+});
+
+describe('applicants beyond "Il sottoscritto"', () => {
+  it.each([
+    [
+      'La società Immobiliare San Marco S.r.l., in persona del legale rappresentante Mario Rossi',
+      'Immobiliare San Marco S.r.l.',
+    ],
+    ['Il richiedente\nEdilnord S.p.A.', 'Edilnord S.p.A.'],
+    ['Committente: Impresa Edile Fratelli Conti SRL', 'Impresa Edile Fratelli Conti S.r.l.'],
+    ['Egregio Sig. Mario Bellini\nOGGETTO: richiesta', 'Mario Bellini'],
+    ['Gentile Costruzioni Generali Padane S.a.s.\nOGGETTO', 'Costruzioni Generali Padane S.a.s.'],
+    ['si invita Sig. Gianni Rizzo a presentare', 'Gianni Rizzo'],
+    ['RILASCIA alla Sig.ra Rita Gallo la concessione', 'Rita Gallo'],
+    ['presentata in data 28/03/1991, prot. n. 2753, da Rita Gallo, tendente ad ottenere', 'Rita Gallo'],
+    ['Per ricevuta: Maria Pellegrini', 'Maria Pellegrini'],
+    ['Autofficina Rinaldi S.n.c.\nVia Trento 15 – Castelnuovo Rangone', 'Autofficina Rinaldi S.n.c.'],
+    ['PREFETTURA DI MODENA\nUfficio Territoriale del Governo', 'Prefettura di Modena'],
+  ])('reads %j', (text, name) => {
+    expect(one(text).best.applicant?.value).toBe(name);
+  });
+
+  it('reads "sottoscritto" whose article OCR garbled ("Til: ‘sottoscritto")', () => {
+    expect(one('Til: ‘sottoscritto Sergio Bruno, nato a Milano').best.applicant?.value).toBe('Sergio Bruno');
+    expect(one('Il sottoscritto autorizza il trattamento dei dati').applicants).toEqual([]);
+  });
+
+  it('reads "La sottoscrittà" (an accent OCR added) like "La sottoscritta"', () => {
+    expect(one('La sottoscrittà Valeria Romano, nata a Perugia').best.applicant?.value).toBe('Valeria Romano');
+  });
+
+  it('prefers the declared applicant to the technician who signs for them', () => {
+    const e = one(
+      'Committente: Sergio Moretti\nIl sottoscritto Geom. Alberto De Santis, su incarico di Sergio Moretti, redige',
+    );
+    expect(e.applicants.map((a) => a.value)).toEqual(['Sergio Moretti', 'Alberto De Santis', 'Sergio Moretti']);
+    expect(e.best.applicant?.value).toBe('Sergio Moretti');
+  });
+
+  it('prefers "Il sottoscritto" to a company merely named in the text', () => {
+    const e = one('Il sottoscritto Marco Colombo, nato a Ferrara\nImpresa esecutrice: Residenze del Parco S.n.c.');
+    expect(e.best.applicant?.value).toBe('Marco Colombo');
+  });
+
+  it('does not take offices, the mayor or a body below the first line for an applicant', () => {
+    expect(one('Al Sig. Sindaco del Comune di Modena').applicants).toEqual([]);
+    expect(one('Spett.le Comune di Castelnuovo Rangone').applicants).toEqual([]);
+    expect(one('COMUNE DI CASTELNUOVO RANGONE\nProvincia di Modena').applicants).toEqual([]);
+    expect(one('(Ing. Silvia Conti)').applicants).toEqual([]);
+  });
+});
+
+// OCR damage seen on generated scans read by tesseract (scripts/entity-eval.ts --ocr), one test per pattern.
+describe('OCR damage patterns', () => {
+  it('reads "ll sottoscritto" ("Il" with a capital i read as two l) as "Il sottoscritto"', () => {
+    expect(one('ll sottoscritto Bruno Conti, nato a Perugia').best.applicant?.value).toBe('Bruno Conti');
+  });
+
+  it.each([
+    ['a speck before the number line', 'PROTOCOLLO GENERALE\n. N. 9050 DEL 21/07/1995\n', 9050, '1995-07-21'],
+    ['a stray letter before the number line', 'PROTOCOLLO GENERALE\ni N. 11376\nDEL 21/12/2004\n', 11376, '2004-12-21'],
+  ])('reads the register stamp with %s', (_what, text, number, date) => {
+    expect(one(text).best.protocol?.value).toEqual({ number, date, year: Number(date.slice(0, 4)) });
+  });
+
+  it.each([
+    ['a speck after the heading', 'PROTOCOLLO GENERALE i\n\nN. 4677\nDEL 14/04/2002\n', 4677, '2002-04-14'],
+    ['a speck before "DEL"', 'PROTOCOLLO GENERALE\nN. 6460\n* DEL 16/09/1985\n', 6460, '1985-09-16'],
+    ['two specks before "DEL"', 'PROTOCOLLO GENERALE\nN. 9743\n\nim DEL 01/11/1991\n', 9743, '1991-11-01'],
+    ['a speck glued to "DEL"', 'PROTOCOLLO GENERALE\nN. 11404\n‘DEL 10/09/2004\n', 11404, '2004-09-10'],
+    [
+      'a stray letter before "DEL", lines out of order',
+      'N. 4677\nI DEL 14/04/2002\n\nPROTOCOLLO GENERALE',
+      4677,
+      '2002-04-14',
+    ],
+  ])('reads the register stamp with %s, date included', (_what, text, number, date) => {
+    expect(one(text).best.protocol?.value).toEqual({ number, date, year: Number(date.slice(0, 4)) });
+  });
+
+  it('needs "del" or "data" before a date that follows specks', () => {
+    expect(one('prot. n. 4150 al 12/03/1987').protocols[0]?.value).toEqual({ number: 4150 });
+  });
+
+  it('reads a year OCR split after its first digit ("29/11/1 972")', () => {
+    expect(one('nata a Catania il 29/11/1 972, in qualità').dates.map((d) => d.value)).toEqual(['1972-11-29']);
+    expect(one('il 3 marzo 2 019').dates.map((d) => d.value)).toEqual(['2019-03-03']);
+    expect(one('dal 12/03/20 15 giorni').dates.map((d) => d.value)).toEqual(['2020-03-12']);
+  });
+
+  it('reads a parcel word with a speck glued in front ("Mmappale")', () => {
+    expect(one('distinto al foglio n. 1,\n. Mmappale n. 1008,').cadastral[0]?.value).toEqual({
+      foglio: 1,
+      mappale: 1008,
+    });
+  });
+
+  it('repairs a dotted zero read as 6, 8 or 9 when the day or month is out of range', () => {
+    expect(parseItalianDate('24/16/1917')).toEqual({ iso: '1917-10-24', corrected: true });
+    expect(parseItalianDate('10/63/1971')).toEqual({ iso: '1971-03-10', corrected: true });
+    expect(one('nato a Torino il 24/16/1917, in data 10/63/1971').dates.map((d) => d.value)).toEqual([
+      '1917-10-24',
+      '1971-03-10',
+    ]);
+  });
+
+  it('re-reads only an out-of-range field, and only into a real date', () => {
+    expect(parseItalianDate('29/02/2001')).toBeUndefined(); // in range, impossible together
+    expect(parseItalianDate('12/13/2001')).toBeUndefined(); // no 6, 8 or 9 to read as 0
+    expect(parseItalianDate('31/66/2001')).toBeUndefined(); // the only reading, 31/06, does not exist
+    expect(parseItalianDate('19/86/2001')).toEqual({ iso: '2001-06-19', corrected: true }); // the in-range day stays
+  });
+});
