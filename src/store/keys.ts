@@ -8,6 +8,8 @@ export const keys = {
   pageOcrImage: (sha: string, page: number) => `work/${sha}/page-${pad(page)}.png`,
   pagePdfImage: (sha: string, page: number) => `work/${sha}/page-${pad(page)}.jpg`,
   pagesManifest: (sha: string) => `work/${sha}/pages.json`,
+  /** A born-digital page's own text layer (text and word boxes), used instead of OCR. */
+  pageTextLayer: (sha: string, page: number) => `work/${sha}/text-layer-${pad(page)}.json`,
   pageOcrResult: (sha: string, page: number) => `work/${sha}/ocr-${pad(page)}.json`,
   pageTextPdf: (sha: string, page: number) => `work/${sha}/ocr-${pad(page)}.pdf`,
   workPdf: (sha: string) => `work/${sha}/document.pdf`,

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import { createRedis } from '../core/redis.ts';
 import type { Redis } from 'ioredis';
 import { createTesseractEngine } from '../ocr/tesseract.engine.ts';
+import { NativeTesseractEngine } from '../ocr/native.engine.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { createMetadataStore, createObjectStore, createSearchIndex } from './adapters.ts';
 import { loadReferenceData, type ReferenceData } from '../classify/reference-data.ts';
@@ -48,13 +49,21 @@ export async function createServices(config: Config, logger: Logger, opts: { met
     metrics: opts.metrics ?? new Metrics(),
     reference: () => (reference ??= loadReferenceData({ configDir: config.referenceDir })),
     ocr: () =>
-      (ocr ??= createTesseractEngine({
-        workers: config.ocr.workers,
-        languages: config.ocr.languages,
-        pageTimeoutMs: config.ocr.pageTimeoutMs,
-        recycleAfterPages: config.ocr.recycleAfterPages,
-        logger,
-      })),
+      (ocr ??=
+        config.ocr.engine === 'native'
+          ? new NativeTesseractEngine({
+              processes: config.ocr.workers,
+              languages: config.ocr.languages,
+              pageTimeoutMs: config.ocr.pageTimeoutMs,
+              logger,
+            })
+          : createTesseractEngine({
+              workers: config.ocr.workers,
+              languages: config.ocr.languages,
+              pageTimeoutMs: config.ocr.pageTimeoutMs,
+              recycleAfterPages: config.ocr.recycleAfterPages,
+              logger,
+            })),
   };
   const ingest = new IngestService({
     store,

@@ -59,7 +59,9 @@ export class WorkerRunner {
       metrics.stepDuration.observe({ step, outcome: 'ok' }, (Date.now() - started) / 1000);
       if (step === 'ocr-page') {
         metrics.pages.inc();
-        metrics.ocrConfidence.observe((result as { confidence: number }).confidence);
+        // Pages whose text came from the PDF's own text layer say nothing about OCR quality.
+        const r = result as { confidence: number; source?: string };
+        if (r.source !== 'text-layer') metrics.ocrConfidence.observe(r.confidence);
       }
       if (step === 'index') metrics.documents.inc({ status: 'archived' });
       log.info({ ms: Date.now() - started }, 'step done');

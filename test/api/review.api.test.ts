@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/api/server.ts';
-import { reviewRoutes } from '../../src/api/routes/review.routes.ts';
 import type { DocumentMetadata } from '../../src/classify/document-metadata.ts';
 import { registerFromMetadata } from '../../src/classify/protocol-register.ts';
 import { recordSuggestion } from '../../src/classify/review.service.ts';
@@ -17,8 +16,6 @@ let batchId: string;
 beforeAll(async () => {
   world = await createWorld({}, { workers: false });
   app = await buildServer(world.services);
-  // server.ts is not ours to edit yet: register the routes the way it will.
-  await app.register(reviewRoutes(world.services), { prefix: '/api' });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');

@@ -4,15 +4,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
+import sharp from 'sharp';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseText } from '../../src/ocr/cer.ts';
 import { preparePageImage, type PreparedPageImage } from '../../src/ocr/page-image.ts';
 import { extractPdfText, pdfjsNodeParams } from '../../src/ocr/pdf-text.ts';
-import { buildSearchablePdf, SearchablePdfError } from '../../src/ocr/searchable-pdf.ts';
+import { buildDocumentPdf, buildSearchablePdf, SearchablePdfError } from '../../src/ocr/searchable-pdf.ts';
 import { createTesseractEngine, type TesseractEngine, type TesseractPageResult } from '../../src/ocr/tesseract.engine.ts';
+import { addTextPages, bornDigitalPdf, BORN_DIGITAL_LINES } from '../helpers/born-digital-pdf.ts';
 import { ITALIAN_SAMPLE_TEXT, renderTextPage } from '../helpers/render-text-page.ts';
 
 const words = (s: string) => normaliseText(s).split(' ').filter(Boolean);
@@ -156,5 +158,138 @@ describe('buildSearchablePdf', () => {
     await expect(buildSearchablePdf([])).rejects.toBeInstanceOf(SearchablePdfError);
     await expect(buildSearchablePdf([{ jpeg: Buffer.from('png?'), widthPx: 10, heightPx: 10, dpi: 300 }])).rejects.toThrow(/not a JPEG/);
     await expect(buildSearchablePdf([{ jpeg: p.pdfImage, widthPx: p.widthPx, heightPx: p.heightPx, dpi: 0 }])).rejects.toThrow(/dpi/);
+  });
+});
+
+describe('buildDocumentPdf with pages copied from born-digital PDFs', () => {
+  const qpdfCheck = async (pdf: Uint8Array) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'faldone-qpdf-'));
+    try {
+      await writeFile(path.join(dir, 'doc.pdf'), pdf);
+      const r = spawnSync('qpdf', ['--check', path.join(dir, 'doc.pdf')], { encoding: 'utf8' });
+      if (r.error) throw new Error('qpdf is not installed: run scripts/ensure-deps.sh --test');
+      expect(r.stdout).toContain('No syntax or stream encoding errors found');
+      expect(r.status).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const catalogHas = async (pdf: Uint8Array, key: string) =>
+    (await PDFDocument.load(pdf, { updateMetadata: false })).catalog.has(PDFName.of(key));
+  const scan = async () => {
+    const jpeg = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#eeeeee' } })
+      .jpeg()
+      .toBuffer();
+    return { jpeg, widthPx: 400, heightPx: 200, dpi: 100 };
+  };
+
+  it('copies born-digital pages beside a scan with their text exactly, and stays PDF/A-2b with embedded fonts', async () => {
+    const source = await bornDigitalPdf([
+      { lines: BORN_DIGITAL_LINES },
+      { lines: BORN_DIGITAL_LINES.slice(2), rotate: 90 },
+    ]);
+    const meta = { title: 'Nato digitale', creationDate: new Date('2024-05-06T07:08:09Z') };
+    const pages = [{ copyOf: { pdf: source, page: 2 } }, await scan(), { copyOf: { pdf: source, page: 1 } }];
+    const { pdf, pdfa } = await buildDocumentPdf(pages, meta);
+    expect(pdfa).toEqual({ conformant: true, level: 'PDF/A-2b', issues: [] });
+    const [one, two] = await extractPdfText(source);
+    expect(await extractPdfText(pdf)).toEqual([two, '', one]);
+    const out = await PDFDocument.load(pdf, { updateMetadata: false });
+    expect(out.getPage(0).getRotation().angle).toBe(90);
+    expect(out.getPage(2).getSize()).toEqual({ width: 420, height: 595 });
+    expect(await catalogHas(pdf, 'Metadata')).toBe(true);
+    expect(await catalogHas(pdf, 'OutputIntents')).toBe(true);
+    // The shared font is copied once, not once per page.
+    expect(
+      Buffer.from(pdf)
+        .toString('latin1')
+        .match(/\/FontFile2/g),
+    ).toHaveLength(1);
+    await qpdfCheck(pdf);
+    const again = await buildDocumentPdf(pages, meta);
+    expect(Buffer.from(again.pdf).equals(Buffer.from(pdf))).toBe(true);
+  });
+
+  it('drops the PDF/A claim when a copied page uses a font that is not embedded, and says why', async () => {
+    const source = await bornDigitalPdf([{ lines: BORN_DIGITAL_LINES }], 'standard');
+    const { pdf, pdfa } = await buildDocumentPdf([{ copyOf: { pdf: source, page: 1 } }], { title: 'Helvetica' });
+    expect(pdfa).toEqual({ conformant: false, issues: ['font Helvetica is not embedded'] });
+    expect(await catalogHas(pdf, 'Metadata')).toBe(false);
+    expect(await catalogHas(pdf, 'OutputIntents')).toBe(false);
+    expect(Buffer.from(pdf).toString('latin1')).not.toContain('pdfaid');
+    expect(await extractPdfText(pdf)).toEqual(await extractPdfText(source));
+    await qpdfCheck(pdf);
+  });
+
+  it('strips active content from a copied page and finds CMYK colour', async () => {
+    const doc = await PDFDocument.create();
+    await addTextPages(doc, [{ lines: BORN_DIGITAL_LINES }]);
+    const ctx = doc.context;
+    const page = doc.getPage(0);
+    const cmyk = ctx.register(ctx.flateStream('0 0 0 1 k 10 10 50 50 re f'));
+    page.node.set(PDFName.of('Contents'), ctx.obj([page.node.get(PDFName.of('Contents'))!, cmyk]));
+    const js = ctx.obj({
+      Type: 'Annot',
+      Subtype: 'Link',
+      Rect: [0, 0, 10, 10],
+      A: { S: 'JavaScript', JS: PDFHexString.fromText('app.alert(1)') },
+    });
+    const attachment = ctx.obj({
+      Type: 'Annot',
+      Subtype: 'FileAttachment',
+      Rect: [0, 0, 10, 10],
+      FS: { Type: 'Filespec', F: PDFHexString.fromText('a.exe') },
+    });
+    page.node.set(PDFName.of('Annots'), ctx.obj([ctx.register(js), ctx.register(attachment)]));
+    page.node.set(PDFName.of('AA'), ctx.obj({ O: { S: 'JavaScript', JS: PDFHexString.fromText('app.alert(2)') } }));
+    const { pdf, pdfa } = await buildDocumentPdf([{ copyOf: { pdf: await doc.save(), page: 1 } }]);
+    expect(pdfa).toEqual({ conformant: false, issues: ['DeviceCMYK colour (the output intent is sRGB)'] });
+    const raw = Buffer.from(pdf).toString('latin1');
+    for (const gone of ['JavaScript', 'FileAttachment', '/AA']) expect(raw).not.toContain(gone);
+    const out = await PDFDocument.load(pdf);
+    expect(out.getPage(0).node.Annots()!.size()).toBe(1);
+    await qpdfCheck(pdf);
+  });
+
+  it('cuts a copied page loose: no other page comes along, internal links go, web links stay and print', async () => {
+    const doc = await PDFDocument.create();
+    await addTextPages(doc, [
+      { lines: BORN_DIGITAL_LINES },
+      { lines: ['Pagina due, che non va copiata con la prima.'] },
+    ]);
+    const ctx = doc.context;
+    const [first, second] = doc.getPages();
+    const internal = ctx.obj({
+      Type: 'Annot',
+      Subtype: 'Link',
+      Rect: [40, 500, 200, 520],
+      Dest: [second!.ref, 'Fit'],
+      P: first!.ref,
+    });
+    const web = ctx.obj({
+      Type: 'Annot',
+      Subtype: 'Link',
+      Rect: [40, 480, 200, 500],
+      A: { S: 'URI', URI: PDFHexString.fromText('https://www.comune.example.it') },
+      P: first!.ref,
+    });
+    first!.node.set(PDFName.of('Annots'), ctx.obj([ctx.register(internal), ctx.register(web)]));
+    const { pdf, pdfa } = await buildDocumentPdf([{ copyOf: { pdf: await doc.save(), page: 1 } }]);
+    expect(pdfa.conformant).toBe(true);
+    const out = await PDFDocument.load(pdf, { updateMetadata: false });
+    const pageObjects = out.context
+      .enumerateIndirectObjects()
+      .filter(([, o]) => o instanceof PDFDict && o.get(PDFName.of('Type')) === PDFName.of('Page'));
+    expect(pageObjects).toHaveLength(1);
+    const annots = out
+      .getPage(0)
+      .node.Annots()!
+      .asArray()
+      .map((a) => out.context.lookup(a, PDFDict));
+    expect(annots).toHaveLength(2);
+    expect(annots.some((a) => a.has(PDFName.of('Dest')))).toBe(false);
+    expect(annots.filter((a) => a.has(PDFName.of('A')))).toHaveLength(1);
+    for (const a of annots) expect(a.get(PDFName.of('F'))?.toString()).toBe('4');
+    await qpdfCheck(pdf);
   });
 });
