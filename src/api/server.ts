@@ -11,6 +11,8 @@ import { documentRoutes } from './routes/documents.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { opsRoutes } from './routes/ops.routes.ts';
 import { reviewRoutes } from './routes/review.routes.ts';
+import { practiceRoutes } from './routes/practices.routes.ts';
+import { modelRoutes } from './routes/models.routes.ts';
 import helmet from '@fastify/helmet';
 
 const WEB_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'web');
@@ -40,6 +42,8 @@ export async function buildServer(services: AppServices): Promise<FastifyInstanc
   await app.register(documentRoutes(services), { prefix: '/api' });
   await app.register(searchRoutes(services), { prefix: '/api' });
   await app.register(reviewRoutes(services), { prefix: '/api' });
+  await app.register(practiceRoutes(services), { prefix: '/api' });
+  await app.register(modelRoutes(services), { prefix: '/api' });
   await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/' });
   return app;
 }

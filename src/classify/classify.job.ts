@@ -11,9 +11,8 @@ import { classifyDocument } from './rules.classifier.ts';
 import { registerFromMetadata } from './protocol-register.ts';
 import { recordSuggestion } from './review.service.ts';
 import { withReviewedRouting } from './reviewed-classification.ts';
-import { CurrentModels, decideRouting, type RoutingDecision } from './routing.ts';
-
-const currentModels = new WeakMap<object, CurrentModels>();
+import { linkDocumentToPractice } from './practice-linker.ts';
+import { currentModelsFor, decideRouting, routingThresholds, type RoutingDecision } from './routing.ts';
 
 export function toDocumentMetadata(c: Classification, routing?: RoutingDecision): DocumentMetadata {
   const e = c.entities;
@@ -59,14 +58,12 @@ export async function classifyJob(
   const text = JSON.parse((await ctx.store.getBuffer(keys.workText(sha))).toString('utf8')) as DocumentText;
   const pages = text.pages.map((p) => p.text);
   const classification = classifyDocument(pages, ctx.reference());
-  let models = currentModels.get(ctx.store);
-  if (!models) currentModels.set(ctx.store, (models = new CurrentModels(ctx.store)));
   const routing = decideRouting(
     classification,
-    await models.get(),
+    await currentModelsFor(ctx.store).get(),
     pages.join('\n'),
     ctx.reference(),
-    ctx.config.routing.threshold,
+    routingThresholds(ctx.config.routing),
   );
   const metadata = toDocumentMetadata(classification, routing);
   await registerFromMetadata(ctx.db, sha, metadata);
@@ -74,6 +71,7 @@ export async function classifyJob(
   // A re-classification refreshes the suggestion but never undoes a person's decision.
   const stored = review ? withReviewedRouting(metadata, review, ctx.reference()) : metadata;
   await ctx.db.updateDocument(sha, { classification: stored, title: documentTitle(metadata, doc.filename) });
+  await linkDocumentToPractice(ctx.db, sha, metadata);
   await addStepEventOnce(ctx.db, {
     type: 'classified',
     documentId: sha,
