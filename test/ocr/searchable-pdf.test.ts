@@ -17,6 +17,20 @@ import { createTesseractEngine, type TesseractEngine, type TesseractPageResult }
 import { addTextPages, bornDigitalPdf, BORN_DIGITAL_LINES } from '../helpers/born-digital-pdf.ts';
 import { ITALIAN_SAMPLE_TEXT, renderTextPage } from '../helpers/render-text-page.ts';
 
+/** `qpdf --check` finds no syntax or stream errors in the file. */
+async function qpdfCheck(pdf: Uint8Array): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'faldone-qpdf-'));
+  try {
+    await writeFile(path.join(dir, 'doc.pdf'), pdf);
+    const r = spawnSync('qpdf', ['--check', path.join(dir, 'doc.pdf')], { encoding: 'utf8' });
+    if (r.error) throw new Error('qpdf is not installed: run scripts/ensure-deps.sh --test');
+    expect(r.stdout).toContain('No syntax or stream encoding errors found');
+    expect(r.status).toBe(0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const words = (s: string) => normaliseText(s).split(' ').filter(Boolean);
 
 describe('buildSearchablePdf', () => {
@@ -134,16 +148,7 @@ describe('buildSearchablePdf', () => {
     expect(profile.toString('ascii', 16, 20)).toBe('RGB ');
     expect(profile.readUInt32BE(0)).toBe(profile.length);
 
-    const dir = await mkdtemp(path.join(tmpdir(), 'faldone-qpdf-'));
-    try {
-      await writeFile(path.join(dir, 'doc.pdf'), pdf);
-      const r = spawnSync('qpdf', ['--check', path.join(dir, 'doc.pdf')], { encoding: 'utf8' });
-      if (r.error) throw new Error('qpdf is not installed: run scripts/ensure-deps.sh --test');
-      expect(r.stdout).toContain('No syntax or stream encoding errors found');
-      expect(r.status).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await qpdfCheck(pdf);
   });
 
   it('keeps the JPEG bytes of the page image unchanged', async () => {
@@ -162,18 +167,6 @@ describe('buildSearchablePdf', () => {
 });
 
 describe('buildDocumentPdf with pages copied from born-digital PDFs', () => {
-  const qpdfCheck = async (pdf: Uint8Array) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'faldone-qpdf-'));
-    try {
-      await writeFile(path.join(dir, 'doc.pdf'), pdf);
-      const r = spawnSync('qpdf', ['--check', path.join(dir, 'doc.pdf')], { encoding: 'utf8' });
-      if (r.error) throw new Error('qpdf is not installed: run scripts/ensure-deps.sh --test');
-      expect(r.stdout).toContain('No syntax or stream encoding errors found');
-      expect(r.status).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  };
   const catalogHas = async (pdf: Uint8Array, key: string) =>
     (await PDFDocument.load(pdf, { updateMetadata: false })).catalog.has(PDFName.of(key));
   const scan = async () => {
