@@ -10,7 +10,7 @@ import {
   type GreyRaster,
   type InkPoints,
 } from './deskew.ts';
-import { estimateOrientation, lineAsymmetry, turnPoints, type QuarterTurn } from './orientation.ts';
+import { estimateOrientation, lineStrokes, turnPoints, type QuarterTurn } from './orientation.ts';
 import type { PageCleanupOptions, PageCleanupRecord } from './page-image.ts';
 
 export interface Sides {
@@ -227,6 +227,12 @@ const DIM_PAPER = 224;
 const UNEVEN_PAPER = 40;
 /** Lines must stand out this much (profile sharpness) before a skew is trusted. */
 const MIN_SKEW_SHARPNESS = 2;
+/** Axis confidence above which the probe only chooses the direction along the axis. */
+const AXIS_SURE = 0.8;
+/** A half turn decided on the image with less confidence than this is shown to the probe (when there is one). */
+const SURE_HALF_TURN = 0.8;
+/** An unsure page whose strokes lean upright by this much (OrientationEstimate.lean) is left as it is, unprobed. */
+const UPRIGHT_LEAN = 1;
 
 /** Measures the page and decides the clean-up. `grey` is the full-resolution one-channel page. */
 export async function planCleanup(
@@ -237,7 +243,7 @@ export async function planCleanup(
 ): Promise<CleanupPlan> {
   const started = performance.now();
   const o = opts === false ? OFF : opts;
-  const orientationOn = o.orientation === true; // opt-in: the profile measure still flips some short pages
+  const orientationOn = o.orientation !== false;
   const deskewOn = o.deskew !== false;
   const contrastMethod = o.contrast === undefined ? 'normalise' : o.contrast;
   const trimOn = o.trimBorders !== false;
@@ -319,22 +325,36 @@ export async function planCleanup(
     let skew: { degrees: number; sharpness: number; lines: number } | null = null;
     const skewOf = (p: InkPoints) => {
       const e = estimateSkew(p, { maxDegrees });
-      return { degrees: e.degrees, sharpness: e.sharpness, lines: lineAsymmetry(p, e.degrees).lines };
+      return { degrees: e.degrees, sharpness: e.sharpness, lines: lineStrokes(p, e.degrees).lines };
     };
     if (points.count >= MIN_INK_POINTS) {
       if (orientationOn) {
         const est = estimateOrientation(points, { maxDegrees });
         record.orientation.confidence = est.confidence;
         const linesVertical = est.degrees % 180 !== 0;
+        const axisSure = est.axisConfidence >= AXIS_SURE;
+        const p = o.orientationProbe;
         if (est.confidence >= (o.orientationMinConfidence ?? 0.5)) {
           plan.turn = est.degrees;
           record.orientation.method = 'profile';
-        } else if (o.orientationProbe) {
+          // Upside down on the image alone, but not by much: a wrong half turn of an upright page is the worst
+          // outcome, so a probe that can run gets a veto.
+          if (plan.turn === 180 && est.confidence < SURE_HALF_TURN && p) {
+            const answer = await probe(p, grey, plan.trim, dpi, [0, 180]);
+            record.orientation.probe = { name: p.name, ...answer };
+            if (answer.degrees === 0) {
+              plan.turn = 0;
+              record.orientation.method = 'probe';
+            }
+          }
+        } else if (axisSure && !linesVertical && est.lean >= UPRIGHT_LEAN) {
+          // Lines across the page and more strokes rising than falling, too few to be sure: upright scans are the
+          // rule, so the page stays as it is without the cost of a probe.
+        } else if (p) {
           // The axis is rarely in doubt; the probe then only chooses between its two turns.
-          const candidates: QuarterTurn[] =
-            est.axisConfidence < 0.8 ? [0, 90, 180, 270] : linesVertical ? [90, 270] : [0, 180];
-          const answer = await probe(o.orientationProbe, grey, plan.trim, dpi, candidates);
-          record.orientation.probe = { name: o.orientationProbe.name, ...answer };
+          const candidates: QuarterTurn[] = !axisSure ? [0, 90, 180, 270] : linesVertical ? [90, 270] : [0, 180];
+          const answer = await probe(p, grey, plan.trim, dpi, candidates);
+          record.orientation.probe = { name: p.name, ...answer };
           if (answer.degrees !== null) {
             plan.turn = answer.degrees;
             record.orientation.method = 'probe';

@@ -11,7 +11,7 @@ export type { QuarterTurn } from './orientation.ts';
 
 /** Clean-up steps; each can be turned off. Config keys: ocr.cleanup.* (see the report of issue 4). */
 export interface PageCleanupOptions {
-  /** Turn pages upright (0/90/180/270), measured on the image. Default false (opt-in: see cleanup.ts). */
+  /** Turn pages upright (0/90/180/270), measured on the image (a probe helps when unsure). Default true. */
   orientation?: boolean;
   /** Below this image-measure confidence (0..1) the probe decides; without a probe the page stays as it is. 0.5. */
   orientationMinConfidence?: number;

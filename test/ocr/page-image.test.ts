@@ -140,7 +140,7 @@ describe('preparePageImage', () => {
     expect(p.pdfImageReused).toBe(true);
     expect([p.widthPx, p.heightPx]).toEqual([page.widthPx, page.heightPx]);
     expect(p.cleanup).toMatchObject({
-      orientation: { degrees: 0, method: 'off' }, // opt-in (ocr.cleanup.orientation)
+      orientation: { degrees: 0, method: 'profile' }, // on by default: measured, nothing to turn
       deskew: { degrees: 0, method: 'projection-profile' },
       denoise: { median: 3 },
       contrast: { method: 'normalise', applied: false },
