@@ -5,6 +5,8 @@ export interface PageEntry {
   page: number; // 1-based
   text: string;
   title: string; // short human title of the document (type + practice), boosted over body text
+  /** The document's subject ("oggetto"), ranked between the title and the body text. */
+  subject?: string;
   filename: string;
   year?: number; // year of the practice, else of the protocol, else of the document date
   practice?: string; // normalised practice key, e.g. "PE 123/1987"
@@ -34,11 +36,22 @@ export interface SearchFilters {
   subalterno?: number;
 }
 
+export type SearchSort = 'relevance' | 'year_desc' | 'year_asc';
+
 export interface SearchQuery {
   q: string;
   filters?: SearchFilters;
-  limit?: number; // default 20
+  /** Pages per result, or groups per result when grouping (default 20). */
+  limit?: number;
+  /** Pages to skip, or groups to skip when grouping. */
   offset?: number;
+  /** 'relevance' (default; documents/pages in order when there is no text), or by year (pages without a year last),
+   *  relevance breaking ties. */
+  sort?: SearchSort;
+  /** Group pages by practice; pages of documents in no practice form one group per document. */
+  group?: 'practice';
+  /** Best pages returned per group (default 3, at most 20). */
+  hitsPerGroup?: number;
 }
 
 export interface SearchHit {
@@ -48,15 +61,34 @@ export interface SearchHit {
   filename: string;
   practice?: string;
   year?: number;
+  documentType?: string;
+  procedureType?: string;
+  address?: string;
   snippet: string; // text around the match, matches wrapped in <mark>…</mark>, everything else HTML-escaped
   score: number; // higher is better
+}
+
+export interface SearchGroup {
+  /** Practice key, or null for the pages of one document that belongs to no practice. */
+  practice: string | null;
+  /** Set when practice is null: the document the group stands for. */
+  documentId?: string;
+  /** The group's best pages, in the order of the query's sort. */
+  hits: SearchHit[];
+  /** Matching pages in the group. */
+  total: number;
 }
 
 export type FacetCounts = Record<string, Record<string, number>>; // facet name → value → count
 
 export interface SearchResult {
   total: number; // matching pages
+  /** The page of hits; when grouping, the hits of the returned groups in group order. */
   hits: SearchHit[];
+  /** Only when grouping: the page of groups, ordered by their best hit. */
+  groups?: SearchGroup[];
+  /** Only when grouping: matching groups. */
+  totalGroups?: number;
   facets: FacetCounts; // year, procedureType, documentType, titolarioClass
   tookMs: number;
   /** True when the query matched so many pages that total and facets were counted over a capped candidate set

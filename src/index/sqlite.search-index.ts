@@ -22,21 +22,28 @@
 // Query planning (search()): matches are read once, newest first, with their bm25 rank, at most maxCandidates + 1;
 // above the cap only the newest maxCandidates are ranked and counted and the result is flagged `approximate`
 // (bench/search.ts: common words at 100k pages went from p95 81 ms to under 50 ms).
+//
+// Grouping by practice (query.group): with text, the candidates already read are grouped in memory in rank order
+// (one pass, no second FTS query); without text, GROUP BY practice (or document, for pages in no practice) in SQL,
+// then each returned group's best pages by the practice index. Limit and offset then count groups.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { analyze, foldAccents } from './italian-text.ts';
+import { addressKey } from './address-key.ts';
+import { analyze } from './italian-text.ts';
 import { compileQuery, ftsString, parseQuery, type Highlight, type Vocabulary, type VocabWord } from './query-parser.ts';
 import type {
   FacetCounts,
   PageEntry,
-  SearchFilters,
+  SearchGroup,
   SearchHit,
   SearchIndex,
   SearchQuery,
   SearchResult,
 } from './search-index.ts';
+import { assertPages, clampInt, groupKey, normaliseQuery, type NormalisedQuery } from './search-query.ts';
+import { candidateOrder, filterSql, GROUP_ORDER, PAGE_ORDER, type Candidate } from './sqlite.search-sql.ts';
 import { makeSnippet } from './snippet.ts';
 
 export interface SqliteSearchIndexOptions {
@@ -57,8 +64,6 @@ export interface SqliteSearchIndexOptions {
 }
 
 const SCHEMA_VERSION = '2'; // 2: search_pages.address_key (+ indexes on address_key, cadastral)
-const DEFAULT_LIMIT = 20;
-const MAX_LIMIT = 1000;
 const FACETS = [
   ['year', 'year'],
   ['procedureType', 'procedure_type'],
@@ -107,16 +112,15 @@ const SCHEMA = `
 /** Created after the v1 → v2 migration has added the column. */
 const SCHEMA_V2_INDEXES = `CREATE INDEX IF NOT EXISTS search_pages_address_key ON search_pages (address_key);`;
 
-/**
- * Comparison key of an address: lower case, accents folded, punctuation dropped, "3 / a" → "3/a".
- * "Piazza Garibaldi 3/A" and "piazza garibaldi 3/a" share a key; so do "Località Ca' Bianca" and "localita ca bianca".
- */
-export function addressKey(address: string): string {
-  return foldAccents(address)
-    .replace(/\s*\/\s*/g, '/')
-    .replace(/[^a-z0-9/]+/g, ' ')
-    .trim();
+interface ResultPage {
+  total: number;
+  hits: SearchHit[];
+  groups?: SearchGroup[];
+  totalGroups?: number;
+  approximate: boolean;
 }
+
+export { addressKey }; // moved to address-key.ts; re-exported for existing importers
 
 type PageRow = {
   id: number;
@@ -127,22 +131,27 @@ type PageRow = {
   text: string;
   year: number | null;
   practice: string | null;
+  document_type: string | null;
+  procedure_type: string | null;
+  address: string | null;
   score?: number;
 };
 
 const nn = <T>(v: T | null | undefined): T | undefined => (v === null || v === undefined ? undefined : v);
 const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
-/** Text of the `meta` FTS column: address, cadastral reference, protocol, practice and file name (no extension). */
+/**
+ * Text of the `meta` FTS column: subject, address, cadastral reference, protocol, practice and file name (no
+ * extension). Weighted between title and body, which is where the subject ranks (it is not kept in search_pages, so
+ * rebuildVocabulary() does not see its words: they only lose typo tolerance until the document is re-indexed).
+ */
 function metaText(p: PageEntry): string {
   const file = (p.filename ?? '').replace(/\.[A-Za-z0-9]{1,5}$/, '');
-  return [p.address, p.cadastral, p.protocol, p.practice, file].filter((s) => s !== undefined && s !== '').join(' \n ');
+  return [p.subject, p.address, p.cadastral, p.protocol, p.practice, file]
+    .filter((s) => s !== undefined && s !== '')
+    .join(' \n ');
 }
 
-function clampInt(v: number | undefined, dflt: number, min: number, max: number): number {
-  if (v === undefined || !Number.isFinite(v)) return dflt;
-  return Math.min(max, Math.max(min, Math.trunc(v)));
-}
 
 export class SqliteSearchIndex implements SearchIndex {
   readonly db: Database.Database;
@@ -224,7 +233,8 @@ export class SqliteSearchIndex implements SearchIndex {
       deleteText: db.prepare('DELETE FROM search_texts WHERE id = ?'),
       insertText: db.prepare('INSERT INTO search_texts (id, text) VALUES (?, ?)'),
       selectHit: db.prepare(
-        `SELECT p.id, p.document_id, p.page, p.title, p.filename, p.year, p.practice, t.text
+        `SELECT p.id, p.document_id, p.page, p.title, p.filename, p.year, p.practice, p.document_type, p.procedure_type,
+           p.address, t.text
          FROM search_pages p JOIN search_texts t ON t.id = p.id WHERE p.id = ?`,
       ),
       deleteDocument: db.prepare('DELETE FROM search_documents WHERE document_id = ?'),
@@ -278,16 +288,7 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   private analyseDocument(documentId: string, pages: PageEntry[]) {
-    if (typeof documentId !== 'string' || documentId === '') throw new Error('documentId must be a non-empty string');
-    const seen = new Set<number>();
-    for (const p of pages) {
-      if (p.documentId !== documentId) {
-        throw new Error(`page ${p.page} belongs to document ${p.documentId}, not ${documentId}`);
-      }
-      if (!Number.isInteger(p.page) || p.page < 1) throw new Error(`invalid page number ${p.page} in ${documentId}`);
-      if (seen.has(p.page)) throw new Error(`page ${p.page} appears twice in ${documentId}`);
-      seen.add(p.page);
-    }
+    assertPages(documentId, pages);
     // Analyse outside the transaction: it is the CPU-heavy part and needs no lock.
     const newWords = new Map<string, string>();
     const stream = (text: string): string => {
@@ -318,7 +319,7 @@ export class SqliteSearchIndex implements SearchIndex {
           p.title ?? '',
           p.filename ?? '',
           orNull(p.year),
-          orNull(p.practice),
+          p.practice === '' ? null : orNull(p.practice),
           orNull(p.procedureType),
           orNull(p.documentType),
           orNull(p.titolarioClass),
@@ -355,18 +356,18 @@ export class SqliteSearchIndex implements SearchIndex {
   async search(query: SearchQuery): Promise<SearchResult> {
     this.assertOpen();
     const t0 = performance.now();
-    const limit = clampInt(query.limit, DEFAULT_LIMIT, 0, MAX_LIMIT);
-    const offset = clampInt(query.offset, 0, 0, Number.MAX_SAFE_INTEGER);
-    const { where, params } = filterSql(query.filters ?? {});
+    const nq = normaliseQuery(query);
+    const { where, params } = filterSql(nq.filters);
 
-    const parsed = parseQuery(typeof query.q === 'string' ? query.q : '');
+    const parsed = parseQuery(nq.q);
     if (parsed.clauses.length === 0 && parsed.hadWords) {
       // Only stop words: nothing is indexed for them.
-      return { total: 0, hits: [], facets: emptyFacets(), tookMs: performance.now() - t0 };
+      const empty: SearchResult = { total: 0, hits: [], facets: emptyFacets(), tookMs: performance.now() - t0 };
+      return nq.group ? { ...empty, groups: [], totalGroups: 0 } : empty;
     }
     const compiled = compileQuery(parsed, this.vocabulary);
 
-    // Candidate set: FTS match (ranked) or the filtered pages (document/page order), minus exclusions.
+    // Candidate set: FTS match (ranked) or the filtered pages, minus exclusions.
     const conds = [...where];
     const condParams: unknown[] = [...params];
     if (compiled.exclude !== null) {
@@ -380,94 +381,179 @@ export class SqliteSearchIndex implements SearchIndex {
       const k = String(v);
       m.set(k, (m.get(k) ?? 0) + c);
     };
-    let total = 0;
-    let approximate = false;
-    let hits: SearchHit[] = [];
-
-    if (compiled.match !== null) {
-      // Query planning. FTS5 cost grows with the number of matches: bm25 for every match and one search_pages
-      // lookup per match for facets, whatever the page of hits. So matches are read ONCE, newest first (FTS5 walks
-      // postings in descending rowid order natively and stops at the LIMIT), with their bm25 rank, at most
-      // maxCandidates + 1 of them (filters applied on the way). Up to the cap this is the exact set: total, facets and
-      // ranking are exact. Above it only the newest maxCandidates matches are ranked and counted; the total is
-      // extrapolated from the share of the page-id range they span, facets are scaled by the same factor, and the
-      // result says `approximate: true`. (A rowid-range constraint on FTS5 does not help: measured, it still walks
-      // the posting lists from the start, ~4 ms per 100k matches.) What stays proportional to the matches: bm25 needs
-      // each term's document frequency, which FTS5 counts by scanning its whole doclist (~20 ms for a term on half of
-      // 1M pages), and filters that are checked one match at a time (a common word with a selective filter walks every
-      // match). Pagination stops at the cap: hits beyond the newest maxCandidates candidates are not reachable.
-      const cap = this.maxCandidates > 0 ? this.maxCandidates : Number.MAX_SAFE_INTEGER;
-      const from = conds.length > 0 ? 'search_fts f JOIN search_pages p ON p.id = f.rowid' : 'search_fts f';
-      const whereSql = ['search_fts MATCH ?', ...conds].join(' AND ');
-      const capped = cap < Number.MAX_SAFE_INTEGER;
-      const sql = `SELECT f.rowid AS id, f.rank AS r FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${capped ? ' LIMIT ?' : ''}`;
-      const args = [compiled.match, ...condParams];
-      if (capped) args.push(cap + 1);
-      let rows = this.statement(sql).raw().all(...args) as [number, number][];
-      let scale = 1;
-      if (rows.length > cap) {
-        approximate = true;
-        rows.length = cap;
-        const range = this.stmts.idRange.get()!;
-        const oldest = rows[rows.length - 1]![0];
-        const span = Math.max(1, range.maxId - oldest + 1) / Math.max(1, range.maxId - range.minId + 1);
-        scale = Math.max(1, 1 / span);
-      }
-      // Facet values and document/page (tie-break) of every candidate, in one pass over search_pages by id.
-      const info = new Map<number, { doc: string; page: number }>();
-      if (rows.length > 0) {
-        const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
-        const meta = this.statement(
-          `SELECT p.id, p.document_id, p.page, ${cols} FROM search_pages p WHERE p.id IN (SELECT value FROM json_each(?))`,
-        );
-        for (const row of meta.raw().iterate(JSON.stringify(rows.map((r) => r[0]))) as Iterable<(string | number | null)[]>) {
-          info.set(row[0] as number, { doc: row[1] as string, page: row[2] as number });
-          for (let i = 0; i < FACETS.length; i++) add(i, row[3 + i]!, 1);
-        }
-      }
-      if (info.size < rows.length) rows = rows.filter((r) => info.has(r[0])); // FTS row without its page: skip
-      total = rows.length;
-      if (approximate) {
-        total = Math.max(total + 1, Math.round(total * scale));
-        for (const m of counts) for (const [k, c] of m) m.set(k, Math.max(c, Math.round(c * scale)));
-      }
-      if (limit > 0 && offset < rows.length) {
-        rows.sort((a, b) => {
-          if (a[1] !== b[1]) return a[1] - b[1];
-          const x = info.get(a[0])!;
-          const y = info.get(b[0])!;
-          return x.doc < y.doc ? -1 : x.doc > y.doc ? 1 : x.page - y.page;
-        });
-        hits = rows
-          .slice(offset, offset + limit)
-          .map(([id, r]) => toHit({ ...this.stmts.selectHit.get(id)!, score: -r }, compiled.highlight));
-      }
-    } else {
-      const from = 'search_pages p';
-      const whereSql = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
-      // No text query: per-facet GROUP BYs can walk the facet indexes.
-      total = (this.statement(`SELECT count(*) AS c FROM ${from} ${whereSql}`).get(...condParams) as { c: number }).c;
-      FACETS.forEach(([, col], i) => {
-        const sql = `SELECT p.${col}, count(*) FROM ${from} ${whereSql} GROUP BY p.${col}`;
-        for (const [v, c] of this.statement(sql).raw().iterate(...condParams) as Iterable<[string | number | null, number]>) {
-          add(i, v, c);
-        }
-      });
-      if (limit > 0 && offset < total) {
-        const sql = `SELECT p.id FROM ${from} ${whereSql} ORDER BY p.document_id, p.page LIMIT ? OFFSET ?`;
-        const ids = this.statement(sql).raw().all(...condParams, limit, offset) as [number][];
-        hits = ids.map(([id]) => toHit({ ...this.stmts.selectHit.get(id)!, score: 0 }, null));
-      }
-    }
+    const page =
+      compiled.match !== null
+        ? this.searchText(nq, compiled.match, compiled.highlight, conds, condParams, add)
+        : this.searchFiltered(nq, conds, condParams, add);
 
     const facets: FacetCounts = {};
     FACETS.forEach(([name], i) => {
       const list = [...counts[i]!].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       facets[name] = Object.fromEntries(list.slice(0, this.maxFacetValues));
     });
-    const result: SearchResult = { total, hits, facets, tookMs: performance.now() - t0 };
-    if (approximate) result.approximate = true;
+    const result: SearchResult = { total: page.total, hits: page.hits, facets, tookMs: 0 };
+    if (page.groups !== undefined) {
+      result.groups = page.groups;
+      result.totalGroups = page.totalGroups;
+    }
+    if (page.approximate) result.approximate = true;
+    result.tookMs = performance.now() - t0;
     return result;
+  }
+
+  /**
+   * Text query. Query planning: FTS5 cost grows with the number of matches (bm25 for every match and one search_pages
+   * lookup per match for facets, whatever the page of hits), so matches are read ONCE, newest first (FTS5 walks
+   * postings in descending rowid order natively and stops at the LIMIT), with their bm25 rank, at most
+   * maxCandidates + 1 of them (filters applied on the way). Up to the cap this is the exact set: total, facets, groups
+   * and ranking are exact. Above it only the newest maxCandidates matches are ranked and counted; the total is
+   * extrapolated from the share of the page-id range they span, facets are scaled by the same factor, and the result
+   * says `approximate: true`. (A rowid-range constraint on FTS5 does not help: measured, it still walks the posting
+   * lists from the start, ~4 ms per 100k matches.) What stays proportional to the matches: bm25 needs each term's
+   * document frequency, which FTS5 counts by scanning its whole doclist (~20 ms for a term on half of 1M pages), and
+   * filters that are checked one match at a time. Pagination stops at the cap: hits beyond the newest maxCandidates
+   * candidates are not reachable. Grouping works on the candidates already in memory (one pass, no second query).
+   */
+  private searchText(
+    nq: NormalisedQuery,
+    match: string,
+    hl: Highlight,
+    conds: string[],
+    condParams: unknown[],
+    add: (i: number, v: string | number | null, c: number) => void,
+  ): ResultPage {
+    const cap = this.maxCandidates > 0 ? this.maxCandidates : Number.MAX_SAFE_INTEGER;
+    const from = conds.length > 0 ? 'search_fts f JOIN search_pages p ON p.id = f.rowid' : 'search_fts f';
+    const whereSql = ['search_fts MATCH ?', ...conds].join(' AND ');
+    const capped = cap < Number.MAX_SAFE_INTEGER;
+    const sql = `SELECT f.rowid AS id, f.rank AS r FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${capped ? ' LIMIT ?' : ''}`;
+    const args = [match, ...condParams];
+    if (capped) args.push(cap + 1);
+    const rows = this.statement(sql).raw().all(...args) as [number, number][];
+    let approximate = false;
+    let scale = 1;
+    if (rows.length > cap) {
+      approximate = true;
+      rows.length = cap;
+      const range = this.stmts.idRange.get()!;
+      const oldest = rows[rows.length - 1]![0];
+      const span = Math.max(1, range.maxId - oldest + 1) / Math.max(1, range.maxId - range.minId + 1);
+      scale = Math.max(1, 1 / span);
+    }
+    // Facet values, document/page (tie-break), practice and year of every candidate, in one pass over search_pages.
+    const cands: Candidate[] = [];
+    const localCounts = FACETS.map(() => new Map<string | number, number>());
+    if (rows.length > 0) {
+      const rank = new Map(rows);
+      const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
+      const meta = this.statement(
+        `SELECT p.id, p.document_id, p.page, p.practice, p.year, ${cols} FROM search_pages p
+         WHERE p.id IN (SELECT value FROM json_each(?))`,
+      );
+      for (const row of meta.raw().iterate(JSON.stringify(rows.map((r) => r[0]))) as Iterable<(string | number | null)[]>) {
+        const id = row[0] as number;
+        cands.push({
+          id,
+          r: rank.get(id)!,
+          doc: row[1] as string,
+          page: row[2] as number,
+          practice: row[3] as string | null,
+          year: row[4] as number | null,
+        });
+        for (let i = 0; i < FACETS.length; i++) {
+          const v = row[5 + i]!;
+          if (v !== null) localCounts[i]!.set(v, (localCounts[i]!.get(v) ?? 0) + 1);
+        }
+      }
+    }
+    // (A candidate whose search_pages row is missing is skipped.)
+    let total = cands.length;
+    localCounts.forEach((m, i) => {
+      for (const [v, c] of m) add(i, v, approximate ? Math.max(c, Math.round(c * scale)) : c);
+    });
+    if (approximate) total = Math.max(total + 1, Math.round(total * scale));
+
+    const toHits = (list: Candidate[]): SearchHit[] =>
+      list.map((c) => toHit({ ...this.stmts.selectHit.get(c.id)!, score: -c.r }, hl));
+    if (!nq.group) {
+      if (nq.limit === 0 || nq.offset >= cands.length) return { total, hits: [], approximate };
+      cands.sort(candidateOrder(nq.sort));
+      return { total, hits: toHits(cands.slice(nq.offset, nq.offset + nq.limit)), approximate };
+    }
+    cands.sort(candidateOrder(nq.sort));
+    const groups = new Map<string, { practice: string | null; documentId?: string; members: Candidate[] }>();
+    for (const c of cands) {
+      const key = groupKey(c.practice, c.doc);
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = c.practice !== null && c.practice !== '' ? { practice: c.practice, members: [] } : { practice: null, documentId: c.doc, members: [] };
+        groups.set(key, g);
+      }
+      g.members.push(c);
+    }
+    const pageOfGroups = [...groups.values()].slice(nq.offset, nq.offset + nq.limit).map((g) => {
+      const out: SearchGroup = { practice: g.practice, hits: toHits(g.members.slice(0, nq.hitsPerGroup)), total: g.members.length };
+      if (g.documentId !== undefined) out.documentId = g.documentId;
+      return out;
+    });
+    return { total, hits: pageOfGroups.flatMap((g) => g.hits), groups: pageOfGroups, totalGroups: groups.size, approximate };
+  }
+
+  /** No text query: counts, facets and groups are GROUP BYs that can walk the filter and facet indexes. */
+  private searchFiltered(
+    nq: NormalisedQuery,
+    conds: string[],
+    condParams: unknown[],
+    add: (i: number, v: string | number | null, c: number) => void,
+  ): ResultPage {
+    const from = 'search_pages p';
+    const whereSql = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
+    const total = (this.statement(`SELECT count(*) AS c FROM ${from} ${whereSql}`).get(...condParams) as { c: number }).c;
+    FACETS.forEach(([, col], i) => {
+      const sql = `SELECT p.${col}, count(*) FROM ${from} ${whereSql} GROUP BY p.${col}`;
+      for (const [v, c] of this.statement(sql).raw().iterate(...condParams) as Iterable<[string | number | null, number]>) {
+        add(i, v, c);
+      }
+    });
+    const order = PAGE_ORDER[nq.sort];
+    const pageIds = (extraWhere: string, extraParams: unknown[], limit: number, offset: number): SearchHit[] => {
+      const all = [...conds, ...(extraWhere ? [extraWhere] : [])];
+      const sql = `SELECT p.id FROM ${from} ${all.length > 0 ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`;
+      const ids = this.statement(sql).raw().all(...condParams, ...extraParams, limit, offset) as [number][];
+      return ids.map(([id]) => toHit({ ...this.stmts.selectHit.get(id)!, score: 0 }, null));
+    };
+    if (!nq.group) {
+      const hits = nq.limit > 0 && nq.offset < total ? pageIds('', [], nq.limit, nq.offset) : [];
+      return { total, hits, approximate: false };
+    }
+    // One row per group: practices grouped along the practice index, documents in no practice along the document
+    // index (no temporary sort of every page), then the groups ordered. The page of groups carries the group count (a
+    // window over the grouped rows), so the grouping runs once; only a page past the end counts separately.
+    const and = conds.length > 0 ? ` AND ${conds.join(' AND ')}` : '';
+    const grouped = `SELECT p.practice AS practice, min(p.document_id) AS doc, count(*) AS n, min(p.year) AS lo, max(p.year) AS hi
+        FROM ${from} WHERE p.practice IS NOT NULL${and} GROUP BY p.practice
+      UNION ALL
+      SELECT NULL, p.document_id, count(*), min(p.year), max(p.year)
+        FROM ${from} WHERE p.practice IS NULL${and} GROUP BY p.document_id`;
+    const groupParams = [...condParams, ...condParams];
+    let totalGroups = 0;
+    const groups: SearchGroup[] = [];
+    if (nq.limit > 0) {
+      const sql = `SELECT practice, doc, n, count(*) OVER () FROM (${grouped}) ORDER BY ${GROUP_ORDER[nq.sort]} LIMIT ? OFFSET ?`;
+      const rows = this.statement(sql).raw().all(...groupParams, nq.limit, nq.offset) as [string | null, string, number, number][];
+      for (const [practice, doc, n, all] of rows) {
+        totalGroups = all;
+        const hits =
+          practice !== null
+            ? pageIds('p.practice = ?', [practice], nq.hitsPerGroup, 0)
+            : pageIds('p.practice IS NULL AND p.document_id = ?', [doc], nq.hitsPerGroup, 0);
+        groups.push(practice !== null ? { practice, hits, total: n } : { practice: null, documentId: doc, hits, total: n });
+      }
+    }
+    if (groups.length === 0 && total > 0) {
+      totalGroups = this.statement(`SELECT count(*) FROM (${grouped})`).pluck().get(...groupParams) as number;
+    }
+    return { total, hits: groups.flatMap((g) => g.hits), groups, totalGroups, approximate: false };
   }
 
   async stats(): Promise<{ documents: number; pages: number }> {
@@ -577,58 +663,6 @@ function emptyFacets(): FacetCounts {
   return Object.fromEntries(FACETS.map(([name]) => [name, {}]));
 }
 
-function filterSql(f: SearchFilters): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.yearFrom !== undefined && Number.isFinite(f.yearFrom)) {
-    where.push('p.year >= ?');
-    params.push(Math.trunc(f.yearFrom));
-  }
-  if (f.yearTo !== undefined && Number.isFinite(f.yearTo)) {
-    where.push('p.year <= ?');
-    params.push(Math.trunc(f.yearTo));
-  }
-  const exact: [keyof SearchFilters, string][] = [
-    ['practice', 'practice'],
-    ['procedureType', 'procedure_type'],
-    ['documentType', 'document_type'],
-    ['titolarioClass', 'titolario_class'],
-    ['protocol', 'protocol'],
-  ];
-  for (const [key, col] of exact) {
-    const v = f[key];
-    if (v === undefined || v === null) continue;
-    where.push(`p.${col} = ?`);
-    params.push(String(v));
-  }
-  if (typeof f.address === 'string' && addressKey(f.address) !== '') {
-    // The whole key, or a longer key that continues with a space: "via roma" matches "via roma 12" but not
-    // "via romagna 3"; "via roma 12" does not match "via roma 12/a". Both branches walk the address_key index.
-    const k = addressKey(f.address);
-    where.push('(p.address_key = ? OR (p.address_key >= ? AND p.address_key < ?))');
-    params.push(k, `${k} `, `${k}!`);
-  }
-  const int = (v: unknown): number | undefined =>
-    typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
-  const foglio = int(f.foglio);
-  const mappale = int(f.mappale);
-  const sub = int(f.subalterno);
-  if (foglio !== undefined) {
-    // Stored as "F12 M345" or "F12 M345 S6": prefix ranges on the cadastral index.
-    const base = mappale !== undefined ? `F${foglio} M${mappale}` : `F${foglio}`;
-    if (mappale !== undefined && sub !== undefined) {
-      where.push('p.cadastral IN (?, ?)');
-      params.push(`${base} S${sub}`, base);
-    } else {
-      where.push('(p.cadastral = ? OR (p.cadastral >= ? AND p.cadastral < ?))');
-      params.push(base, `${base} `, `${base}!`);
-    }
-  } else if (mappale !== undefined) {
-    where.push(`(p.cadastral LIKE ? OR p.cadastral LIKE ?)`);
-    params.push(`% M${mappale}`, sub !== undefined ? `% M${mappale} S${sub}` : `% M${mappale} S%`);
-  }
-  return { where, params };
-}
 
 function toHit(r: PageRow, hl: Highlight | null): SearchHit {
   return {
@@ -638,6 +672,9 @@ function toHit(r: PageRow, hl: Highlight | null): SearchHit {
     filename: r.filename,
     practice: nn(r.practice),
     year: nn(r.year),
+    documentType: nn(r.document_type),
+    procedureType: nn(r.procedure_type),
+    address: nn(r.address),
     snippet: makeSnippet(r.text, hl),
     score: r.score ?? 0,
   };

@@ -2,6 +2,8 @@
 import type { Config } from '../core/config.ts';
 import { openMetadataStore } from '../db/metadata-store.factory.ts';
 import type { MetadataStore } from '../db/metadata-store.ts';
+import { createMeiliSearchIndex } from '../index/meili.search-index.ts';
+import { parseMeiliOptions } from '../index/meili.options.ts';
 import { createSqliteSearchIndex } from '../index/sqlite.search-index.ts';
 import type { SearchIndex } from '../index/search-index.ts';
 import { FsObjectStore } from '../store/fs.store.ts';
@@ -22,5 +24,9 @@ export async function createMetadataStore(config: Config): Promise<MetadataStore
 }
 
 export function createSearchIndex(config: Config): SearchIndex {
-  return createSqliteSearchIndex({ path: config.search.path });
+  // Widened on purpose: config.ts declares driver 'meilisearch' and `meili` (MEILI_URL, MEILI_API_KEY, MEILI_INDEX)
+  // as src/index/meili.options.ts reads them; until it does, the embedded engine is the only choice.
+  const search: { driver: string; path: string; meili?: unknown } = config.search;
+  if (search.driver === 'meilisearch') return createMeiliSearchIndex(parseMeiliOptions(search.meili));
+  return createSqliteSearchIndex({ path: search.path });
 }

@@ -1,0 +1,97 @@
+// SQL pieces of the embedded search index: WHERE clauses of the port's filters, and the orders of pages and groups
+// (text matches are ordered in memory, pages and groups without text by SQL).
+import { addressKey } from './address-key.ts';
+import type { SearchFilters, SearchSort } from './search-index.ts';
+
+/** A text-query match with what ordering and grouping need. */
+export interface Candidate {
+  id: number;
+  r: number; // bm25 rank: lower is better
+  doc: string;
+  page: number;
+  practice: string | null;
+  year: number | null;
+}
+
+const byDocPage = (a: Candidate, b: Candidate): number => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : a.page - b.page);
+
+/** Order of text-query candidates: by rank, or by year (pages without a year last) then rank; document/page last. */
+export function candidateOrder(sort: SearchSort): (a: Candidate, b: Candidate) => number {
+  if (sort === 'relevance') return (a, b) => a.r - b.r || byDocPage(a, b);
+  const dir = sort === 'year_desc' ? -1 : 1;
+  return (a, b) => {
+    if (a.year !== b.year) {
+      if (a.year === null) return 1;
+      if (b.year === null) return -1;
+      return dir * (a.year - b.year);
+    }
+    return a.r - b.r || byDocPage(a, b);
+  };
+}
+
+/** Page order without a text query (no rank): document/page, or by year first. */
+export const PAGE_ORDER: Record<SearchSort, string> = {
+  relevance: 'p.document_id, p.page',
+  year_desc: 'p.year IS NULL, p.year DESC, p.document_id, p.page',
+  year_asc: 'p.year IS NULL, p.year ASC, p.document_id, p.page',
+};
+/** Group order without a text query (over grouped rows: doc = first document, lo/hi = year range): where each
+ *  group's first page falls in PAGE_ORDER. */
+export const GROUP_ORDER: Record<SearchSort, string> = {
+  relevance: 'doc',
+  year_desc: 'hi IS NULL, hi DESC, doc',
+  year_asc: 'lo IS NULL, lo ASC, doc',
+};
+
+export function filterSql(f: SearchFilters): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.yearFrom !== undefined && Number.isFinite(f.yearFrom)) {
+    where.push('p.year >= ?');
+    params.push(Math.trunc(f.yearFrom));
+  }
+  if (f.yearTo !== undefined && Number.isFinite(f.yearTo)) {
+    where.push('p.year <= ?');
+    params.push(Math.trunc(f.yearTo));
+  }
+  const exact: [keyof SearchFilters, string][] = [
+    ['practice', 'practice'],
+    ['procedureType', 'procedure_type'],
+    ['documentType', 'document_type'],
+    ['titolarioClass', 'titolario_class'],
+    ['protocol', 'protocol'],
+  ];
+  for (const [key, col] of exact) {
+    const v = f[key];
+    if (v === undefined || v === null) continue;
+    where.push(`p.${col} = ?`);
+    params.push(String(v));
+  }
+  if (typeof f.address === 'string' && addressKey(f.address) !== '') {
+    // The whole key, or a longer key that continues with a space: "via roma" matches "via roma 12" but not
+    // "via romagna 3"; "via roma 12" does not match "via roma 12/a". Both branches walk the address_key index.
+    const k = addressKey(f.address);
+    where.push('(p.address_key = ? OR (p.address_key >= ? AND p.address_key < ?))');
+    params.push(k, `${k} `, `${k}!`);
+  }
+  const int = (v: unknown): number | undefined =>
+    typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+  const foglio = int(f.foglio);
+  const mappale = int(f.mappale);
+  const sub = int(f.subalterno);
+  if (foglio !== undefined) {
+    // Stored as "F12 M345" or "F12 M345 S6": prefix ranges on the cadastral index.
+    const base = mappale !== undefined ? `F${foglio} M${mappale}` : `F${foglio}`;
+    if (mappale !== undefined && sub !== undefined) {
+      where.push('p.cadastral IN (?, ?)');
+      params.push(`${base} S${sub}`, base);
+    } else {
+      where.push('(p.cadastral = ? OR (p.cadastral >= ? AND p.cadastral < ?))');
+      params.push(base, `${base} `, `${base}!`);
+    }
+  } else if (mappale !== undefined) {
+    where.push(`(p.cadastral LIKE ? OR p.cadastral LIKE ?)`);
+    params.push(`% M${mappale}`, sub !== undefined ? `% M${mappale} S${sub}` : `% M${mappale} S%`);
+  }
+  return { where, params };
+}
