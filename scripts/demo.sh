@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/ensure-redis.sh
+echo "Costruisco l'interfaccia web (vite build)…" >&2
+npx vite build --logLevel warn
 export FALDONE_DATA_DIR="${FALDONE_DATA_DIR:-data/demo}"
 export QUEUE_PREFIX="${QUEUE_PREFIX:-faldone-demo}"
 exec npx tsx scripts/demo.ts "$@"

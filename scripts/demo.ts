@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { buildServer } from '../src/api/server.ts';
+import { ensureDemoUsers } from '../src/auth/bootstrap.ts';
 import { followBatch, printBatchSummary } from '../src/cli/batch-report.ts';
 import { importFolder } from '../src/ingest/folder-import.ts';
 import { generateCorpus } from '../src/samples/generate.ts';
@@ -30,6 +31,7 @@ if (!existsSync(path.join(samplesDir, 'corpus.json'))) {
   await generateCorpus({ seed: Number(values.seed), outDir: samplesDir, practiceDocs: Number(values.practice), protocolLetters: Number(values.protocol) });
 }
 const services = await createServices(config, logger);
+await ensureDemoUsers(services.auth);
 const runner = new WorkerRunner(services);
 runner.start();
 await resumeReceivedDocuments(services);
@@ -43,8 +45,8 @@ const summary = await followBatch(services.db, batchId);
 await printBatchSummary(services.db, summary);
 const stats = await services.search.stats();
 console.log(`\nIndice: ${stats.documents} documenti, ${stats.pages} pagine. Tempo totale: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-console.log(`Apri ${url}  — esempio di ricerca:`);
-console.log(`  curl '${url}api/search?q=permesso+di+costruire'`);
+console.log(`Apri ${url} e accedi con uno degli utenti demo (nome/password):`);
+console.log('  admin/admin-demo, archivista/archivista-demo, protocollo/protocollo-demo, professionista/professionista-demo');
 if (values['exit-when-done']) {
   await app.close();
   await runner.close();

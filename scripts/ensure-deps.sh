@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what Faldone needs on a fresh Debian machine with Node 20: npm packages (npm ci when node_modules is
 # missing or older than the lockfile) and the fonts the sample generator renders with. With --test, also the
-# native tesseract (tesseract-ocr, Italian data) that the OCR_ENGINE=native tests and bench/ocr compare against, and
-# qpdf, which checks the searchable PDFs.
+# native tesseract (tesseract-ocr, Italian data) that the OCR_ENGINE=native tests and bench/ocr compare against,
+# qpdf, which checks the searchable PDFs, and Debian chromium, which the browser tests (test/web) drive through
+# playwright-core (`npx playwright install` cannot download browsers here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
@@ -32,5 +33,14 @@ if [ "${1:-}" = "--test" ] && { ! grep -qx 'ita' <<<"$langs" || ! command -v qpd
     echo "Installing native tesseract and qpdf for the OCR tests (tesseract-ocr, tesseract-ocr-ita, qpdf)…" >&2
     ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq tesseract-ocr tesseract-ocr-ita qpdf >/dev/null) \
       || echo "Could not install tesseract-ocr/qpdf: native OCR tests are skipped and the qpdf check fails." >&2
+  fi
+fi
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "Installing chromium for the browser tests…" >&2
+    # Another apt-get may hold the dpkg lock (unattended upgrades, a parallel install): wait for it instead of failing.
+    ($SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq \
+      && DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium >/dev/null) \
+      || echo "Could not install chromium: the browser tests (test/web) fail at launch." >&2
   fi
 fi

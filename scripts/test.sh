@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --test
 bash scripts/ensure-redis.sh
 npx tsc --noEmit
+npx tsc -p src/web
 npx vitest run "$@"

@@ -6,6 +6,7 @@
 import { loadConfig } from './core/config.ts';
 import { createLogger } from './core/logger.ts';
 import { buildServer } from './api/server.ts';
+import { bootstrapAdmin } from './auth/bootstrap.ts';
 import { STEPS, type StepName } from './workers/job-catalogue.ts';
 import { MaintenanceRunner } from './workers/maintenance.runner.ts';
 import { resumeReceivedDocuments } from './workers/resume.ts';
@@ -27,6 +28,7 @@ export async function run(role: Role): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel).child({ role });
   const services = await createServices(config, logger);
+  if (role === 'serve' || role === 'api') await bootstrapAdmin(services.auth, { adminPassword: config.auth.adminPassword, logger });
   const works = role === 'serve' || role === 'worker';
   const runner = works
     ? new WorkerRunner(services, { steps: parseSteps(config.worker.queues), concurrency: config.worker.concurrency as Partial<Record<StepName, number>> })

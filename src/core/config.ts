@@ -1,5 +1,6 @@
 // Configuration: parsed and validated once at start-up from defaults < JSON file < environment. Nothing else reads
 // process.env.
+import { OIDC_ENV_MAP, oidcConfigSchema } from '../auth/oidc/oidc.config.ts';
 import { readFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -73,8 +74,9 @@ export const configSchema = z.object({
     .prefault({}),
   search: z
     .object({
-      driver: z.enum(['sqlite']).default('sqlite'),
+      driver: z.enum(['sqlite', 'meilisearch']).default('sqlite'),
       path: z.string().optional(), // default <dataDir>/search.db
+      meili: z.record(z.string(), z.unknown()).default({}), // see src/index/meili.options.ts
     })
     .prefault({}),
   ocr: z
@@ -88,7 +90,7 @@ export const configSchema = z.object({
       /** Page clean-up before OCR (src/ocr/page-image.ts), each step recorded in the page's text record. */
       cleanup: z
         .object({
-          orientation: bool.default(false), // opt-in until the image measure stops flipping short upright pages
+          orientation: bool.default(true), // measured on the image (stroke lean); unsure pages go to the probe or stay
           orientationMinConfidence: threshold01.default(0.5),
           /** Asked when the image measure is unsure: 'auto' = native tesseract OSD where installed, else none. */
           orientationProbe: z.enum(['auto', 'native-osd', 'tesseract.js-osd', 'none']).default('auto'),
@@ -191,6 +193,24 @@ export const configSchema = z.object({
       port: int.min(0).max(65535).default(3000),
     })
     .prefault({}),
+  auth: z
+    .object({
+      /** A session ends after this long without requests… */
+      sessionIdleMinutes: int.min(1).max(7 * 24 * 60).default(8 * 60),
+      /** …and this long after the login whatever the activity. */
+      sessionAbsoluteHours: int.min(1).max(24 * 30).default(12),
+      /** Secure flag on the session cookie (always set when the request came over https). */
+      secureCookies: bool.default(false),
+      /** Password of the first `admin` user, created when there are no users; a random one is logged when unset. */
+      adminPassword: z.string().min(8).optional(),
+      /** Login attempts per minute per client address and username. */
+      loginRateLimit: int.min(1).default(10),
+      /** Searches per minute per user. */
+      searchRateLimit: int.min(1).default(120),
+      /** Single sign-on through an OpenID Connect provider (e.g. one fronting SPID/CIE); off unless OIDC_ISSUER is set. */
+      oidc: oidcConfigSchema.prefault({}),
+    })
+    .prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -204,6 +224,11 @@ export type Config = Omit<RawConfig, 'store'> & {
 
 /** Environment variables understood, mapped onto config paths. Documented in README.md. */
 export const ENV_MAP: Record<string, string> = {
+  ...OIDC_ENV_MAP,
+  SEARCH_DRIVER: 'search.driver',
+  MEILI_URL: 'search.meili.url',
+  MEILI_API_KEY: 'search.meili.apiKey',
+  MEILI_INDEX: 'search.meili.index',
   FALDONE_DATA_DIR: 'dataDir',
   LOG_LEVEL: 'logLevel',
   FALDONE_REFERENCE_DIR: 'referenceDir',
@@ -259,6 +284,12 @@ export const ENV_MAP: Record<string, string> = {
   RETRAIN_TOLERANCE: 'learning.tolerance',
   HOST: 'api.host',
   PORT: 'api.port',
+  FALDONE_ADMIN_PASSWORD: 'auth.adminPassword',
+  SESSION_IDLE_MINUTES: 'auth.sessionIdleMinutes',
+  SESSION_ABSOLUTE_HOURS: 'auth.sessionAbsoluteHours',
+  SECURE_COOKIES: 'auth.secureCookies',
+  LOGIN_RATE_LIMIT: 'auth.loginRateLimit',
+  SEARCH_RATE_LIMIT: 'auth.searchRateLimit',
 };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {

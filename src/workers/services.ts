@@ -14,10 +14,17 @@ import type { Services } from './job-context.ts';
 import { Pipeline } from './pipeline.ts';
 import { STEP_STATUS } from './job-catalogue.ts';
 import { Metrics } from '../core/metrics.ts';
+import type { AuthStore } from '../auth/auth-store.ts';
+import { openAuthStore } from '../auth/auth-store.factory.ts';
+import { SessionStore } from '../auth/session.store.ts';
 
 export interface AppServices extends Services {
   ingest: IngestService;
   redis: Redis;
+  /** Users, API tokens and the audit log (same database as `db`, own tables). */
+  auth: AuthStore;
+  /** Login sessions in Redis. */
+  sessions: SessionStore;
   close(): Promise<void>;
 }
 
@@ -26,6 +33,14 @@ export async function createServices(config: Config, logger: Logger, opts: { met
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const store = createObjectStore(config, logger);
   const db = await createMetadataStore(config);
+  // After the metadata store: on PostgreSQL both create the schema under one advisory lock, on SQLite the file exists.
+  const auth = await openAuthStore(config.db);
+  const sessions = new SessionStore({
+    redis,
+    prefix: config.redis.prefix,
+    idleMs: config.auth.sessionIdleMinutes * 60_000,
+    absoluteMs: config.auth.sessionAbsoluteHours * 3_600_000,
+  });
   const search = createSearchIndex(config);
   const pipeline = new Pipeline({
     connection: redis,
@@ -78,11 +93,14 @@ export async function createServices(config: Config, logger: Logger, opts: { met
     ...services,
     ingest,
     redis,
+    auth,
+    sessions,
     async close() {
       // Order matters: producers and OCR first, then the stores, Redis last.
       await pipeline.close();
       if (ocr) await ocr.close();
       await search.close();
+      await auth.close();
       await db.close();
       await store.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -5,13 +5,19 @@ import { practiceRoutes } from '../../src/api/routes/practices.routes.ts';
 import { linkDocumentToPractice } from '../../src/classify/practice-linker.ts';
 import type { DocumentMetadata } from '../../src/classify/document-metadata.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { bearerUser } from '../helpers/auth.ts';
 
 let world: World;
 let app: FastifyInstance;
 let seq = 0;
+/** Authorization headers of two records managers (practices read and write). */
+let USER: Record<string, string>;
+let LBIANCHI: Record<string, string>;
 
 beforeAll(async () => {
   world = await createWorld({}, { workers: false });
+  USER = (await bearerUser(world.services, 'records_manager', { username: 'mrossi' })).headers;
+  LBIANCHI = (await bearerUser(world.services, 'records_manager', { username: 'lbianchi' })).headers;
   app = await buildServer(world.services);
   // server.ts registers these routes once the coordinator wires them; until then the test adds them itself.
   if (!app.hasRoute({ method: 'GET', url: '/api/practices' }))
@@ -22,8 +28,6 @@ afterAll(async () => {
   await app.close();
   await world.close();
 });
-
-const USER = { 'x-faldone-user': 'mrossi' };
 
 /** A classified document of practice `n`/1990 (or only on parcel F. 1 m. `n` when `letter`), linked as the classify step does. */
 async function classified(batchId: string, n: number, letter = false): Promise<{ id: string; practiceId: string }> {
@@ -56,13 +60,13 @@ describe('practices API', () => {
     const lettera = await classified(batch.id, 501, true);
     expect(lettera.practiceId).toBe(domanda.practiceId);
 
-    const list = await app.inject({ url: '/api/practices?q=p.e.%20501/90' });
+    const list = await app.inject({ url: '/api/practices?q=p.e.%20501/90', headers: USER });
     expect(list.statusCode).toBe(200);
     expect(list.json().practices).toEqual([
       expect.objectContaining({ id: domanda.practiceId, key: 'PE 501/1990', documents: 2 }),
     ]);
 
-    const detail = await app.inject({ url: `/api/practices/${domanda.practiceId}` });
+    const detail = await app.inject({ url: `/api/practices/${domanda.practiceId}`, headers: USER });
     expect(detail.json().members).toEqual([
       expect.objectContaining({
         documentId: domanda.id,
@@ -77,18 +81,18 @@ describe('practices API', () => {
       }),
     ]);
 
-    const ofDocument = await app.inject({ url: `/api/documents/${lettera.id}/practice` });
+    const ofDocument = await app.inject({ url: `/api/documents/${lettera.id}/practice`, headers: USER });
     expect(ofDocument.json()).toMatchObject({
       practice: { id: domanda.practiceId },
       member: { confidence: 0.75, locked: false },
     });
 
-    const missing = await app.inject({ url: '/api/practices/nessuno' });
+    const missing = await app.inject({ url: '/api/practices/nessuno', headers: USER });
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'Fascicolo non trovato' } });
   });
 
-  it('merges and splits practices for the user named in the header, and refuses without one', async () => {
+  it('merges and splits practices for the logged-in user, and refuses without one', async () => {
     const batch = await world.services.db.createBatch({ label: 'api', source: 'test' });
     const a = await classified(batch.id, 601);
     const b = await classified(batch.id, 602);
@@ -101,7 +105,7 @@ describe('practices API', () => {
     });
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json()).toEqual({
-      error: { code: 'UNAUTHENTICATED', message: "Utente non indicato: manca l'intestazione x-faldone-user" },
+      error: { code: 'UNAUTHENTICATED', message: 'Accesso richiesto' },
     });
     expect(await world.services.db.getPractice(b.practiceId)).not.toBeNull();
 
@@ -122,7 +126,7 @@ describe('practices API', () => {
     });
     expect(merged.statusCode).toBe(200);
     expect(merged.json()).toMatchObject({ moved: 2, practice: { practice: { id: a.practiceId, documents: 3 } } });
-    const history = await app.inject({ url: `/api/documents/${b.id}` });
+    const history = await app.inject({ url: `/api/documents/${b.id}`, headers: USER });
     expect(history.json().events.at(-1)).toMatchObject({
       type: 'practice.merged',
       actor: 'mrossi',
@@ -147,7 +151,7 @@ describe('practices API', () => {
     const split = await app.inject({
       method: 'POST',
       url: `/api/practices/${a.practiceId}/split`,
-      headers: { 'x-faldone-user': 'lbianchi' },
+      headers: LBIANCHI,
       payload: { documentIds: [b.id, b2.id], key: 'PE 602/1990', note: 'erano due' },
     });
     expect(split.statusCode).toBe(201);

@@ -1,4 +1,4 @@
-// The routing review over real HTTP: the queue, accept / correct / bulk accept with the acting user from the header,
+// The routing review over real HTTP: the queue, accept / correct / bulk accept by the logged-in records manager,
 // Italian errors, concurrent decisions, and the protocol register that no request can change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -7,11 +7,14 @@ import type { DocumentMetadata } from '../../src/classify/document-metadata.ts';
 import { registerFromMetadata } from '../../src/classify/protocol-register.ts';
 import { recordSuggestion } from '../../src/classify/review.service.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { bearerUser } from '../helpers/auth.ts';
 
 let world: World;
 let app: FastifyInstance;
 let url: string;
 let batchId: string;
+/** Authorization headers of two records managers, by username. */
+const callers: Record<string, Record<string, string>> = {};
 
 beforeAll(async () => {
   world = await createWorld({}, { workers: false });
@@ -21,6 +24,9 @@ beforeAll(async () => {
   if (!address || typeof address === 'string') throw new Error('no port');
   url = `http://127.0.0.1:${address.port}`;
   batchId = (await world.services.db.createBatch({ label: 'revisione', source: 'test' })).id;
+  for (const username of ['mrossi', 'lbianchi']) {
+    callers[username] = (await bearerUser(world.services, 'records_manager', { username })).headers;
+  }
 });
 afterAll(async () => {
   await app?.close();
@@ -62,7 +68,7 @@ async function classified(confidence: number, protocol?: { number: number; date:
 async function call(method: string, path: string, body?: unknown, user: string | null = 'mrossi') {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (user) headers['x-faldone-user'] = user;
+  if (user) Object.assign(headers, callers[user] ?? { authorization: `Bearer ${user}` });
   const res = await fetch(`${url}/api${path}`, {
     method,
     headers,
@@ -89,15 +95,12 @@ describe('routing review API', () => {
     expect((await call('GET', '/review?state=rubbish')).status).toBe(400);
   });
 
-  it('needs the acting user on every decision', async () => {
+  it('needs a logged-in user on every decision', async () => {
     const id = await classified(0.5);
     const missing = await call('POST', `/review/${id}/accept`, {}, null);
     expect(missing.status).toBe(401);
-    expect(missing.body.error).toEqual({
-      code: 'UNAUTHENTICATED',
-      message: "Utente non indicato: manca l'intestazione x-faldone-user",
-    });
-    expect((await call('POST', `/review/${id}/accept`, {}, '<script>')).status).toBe(401);
+    expect(missing.body.error).toEqual({ code: 'UNAUTHENTICATED', message: 'Accesso richiesto' });
+    expect((await call('POST', `/review/${id}/accept`, {}, 'fld_token-che-non-esiste-affatto')).status).toBe(401);
     expect((await call('GET', `/review/${id}`)).body.review.state).toBe('pending');
   });
 

@@ -3,9 +3,9 @@
 // be made current again. Real SQLite and filesystem store; the scheduled and on-demand paths run on the real Redis.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelRoutes } from '../../src/api/routes/models.routes.ts';
+import { buildServer } from '../../src/api/server.ts';
 import {
   decisionRows,
   isHeldOutDocument,
@@ -27,6 +27,7 @@ import type { ObjectStore } from '../../src/store/object-store.ts';
 import { MaintenanceRunner } from '../../src/workers/maintenance.runner.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
 import { makeTmpDir } from '../helpers/tmp-dir.ts';
+import { bearerUser } from '../helpers/auth.ts';
 
 const ref = loadReferenceData();
 const SLOW = 300_000; // the machine is shared: training a few hundred rows takes seconds, more under load
@@ -356,7 +357,7 @@ describe('scheduled and on-demand retraining', () => {
   let world: World;
   let maintenance: MaintenanceRunner;
   let app: FastifyInstance;
-  const USER = { 'x-faldone-user': 'mrossi' };
+  let USER: { authorization: string };
 
   beforeAll(async () => {
     world = await createWorld(
@@ -365,9 +366,9 @@ describe('scheduled and on-demand retraining', () => {
     );
     maintenance = new MaintenanceRunner(world.services);
     maintenance.start();
-    app = Fastify();
-    await app.register(modelRoutes(world.services), { prefix: '/api' });
+    app = await buildServer(world.services);
     await app.ready();
+    USER = (await bearerUser(world.services, 'admin', { username: 'mrossi' })).headers;
   }, SLOW);
   afterAll(async () => {
     await app?.close();
@@ -380,7 +381,7 @@ describe('scheduled and on-demand retraining', () => {
     async () => {
       const anonymous = await app.inject({ method: 'POST', url: '/api/models/retrain', payload: {} });
       expect(anonymous.statusCode).toBe(401);
-      expect(anonymous.json().error.message).toBe("Utente non indicato: manca l'intestazione x-faldone-user");
+      expect(anonymous.json().error.message).toBe('Accesso richiesto');
 
       const res = await app.inject({ method: 'POST', url: '/api/models/retrain', headers: USER, payload: {} });
       expect(res.statusCode).toBe(200);
@@ -393,7 +394,7 @@ describe('scheduled and on-demand retraining', () => {
         ['office', 'promoted', 'v0001'],
       ]);
 
-      const list = (await app.inject({ method: 'GET', url: '/api/models' })).json();
+      const list = (await app.inject({ method: 'GET', url: '/api/models', headers: USER })).json();
       expect(list.tasks.map((t: { task: string; current: string }) => [t.task, t.current])).toEqual([
         ['office', 'v0001'],
         ['titolarioClass', 'v0001'],
@@ -447,7 +448,7 @@ describe('scheduled and on-demand retraining', () => {
     async () => {
       const routing = currentModelsFor(world.services.store); // the classify step's cache (30 s TTL)
       const versionOf = async () => (await routing.get()).titolarioClass?.version;
-      const now = (await app.inject({ method: 'GET', url: '/api/models' }))
+      const now = (await app.inject({ method: 'GET', url: '/api/models', headers: USER }))
         .json()
         .tasks.find((t: { task: string }) => t.task === 'titolarioClass').current;
       expect(await versionOf()).toBe(now);

@@ -1,7 +1,6 @@
 // The walking skeleton's acceptance: real Redis, real tesseract.js, real SQLite, real PDFs read back with pdf.js.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
 import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { extractPdfText } from '../../src/ocr/pdf-text.ts';
 import type { DocumentText } from '../../src/ocr/assemble.job.ts';
@@ -14,7 +13,7 @@ import { startApi, uploadBatch } from '../helpers/http.ts';
 import { validateManifestJson } from '../helpers/manifest-validator.ts';
 
 let world: World;
-let api: { app: FastifyInstance; url: string };
+let api: Awaited<ReturnType<typeof startApi>>;
 const tiff = fixture('tiff', { multiPage: true });
 const pdf = fixture('pdf', { multiPage: true });
 const jpeg = fixture('jpeg');
@@ -25,7 +24,7 @@ beforeAll(async () => {
   world = await createWorld();
   api = await startApi(world.services);
   const truncated = (await readFile(tiff.path)).subarray(0, 3000);
-  const res = await uploadBatch(api.url, [tiff.path, pdf.path, jpeg.path, { name: 'scansione-rotta.tif', data: truncated }]);
+  const res = await uploadBatch(api.url, [tiff.path, pdf.path, jpeg.path, { name: 'scansione-rotta.tif', data: truncated }], api.headers);
   expect(res.status).toBe(201);
   batchId = res.body.batch.id;
   items = res.body.items;
@@ -64,11 +63,11 @@ describe('the pipeline end to end', () => {
   it('serves a searchable PDF whose extracted text matches the OCR, page by page', async () => {
     for (const f of [tiff, pdf, jpeg]) {
       const id = docIdOf(f.file);
-      const res = await fetch(`${api.url}/api/documents/${id}/pdf`);
+      const res = await fetch(`${api.url}/api/documents/${id}/pdf`, { headers: api.headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
       const pages = await extractPdfText(new Uint8Array(await res.arrayBuffer()));
-      const text = (await (await fetch(`${api.url}/api/documents/${id}/text`)).json()) as DocumentText;
+      const text = (await (await fetch(`${api.url}/api/documents/${id}/text`, { headers: api.headers })).json()) as DocumentText;
       expect(pages).toHaveLength(f.pages.length);
       // Same characters in the same order; pdf.js may join two words whose boxes touch, so spacing is not compared.
       const squash = (s: string) => s.replace(/\s+/g, '');
@@ -99,7 +98,7 @@ describe('the pipeline end to end', () => {
       if (ocr2.includes(candidate) && !page1.includes(candidate)) phrase = candidate;
     }
     expect(phrase, 'a 3-word phrase shared by truth and OCR on page 2').not.toBe('');
-    const res = await fetch(`${api.url}/api/search?q=${encodeURIComponent(`"${phrase}"`)}`);
+    const res = await fetch(`${api.url}/api/search?q=${encodeURIComponent(`"${phrase}"`)}`, { headers: api.headers });
     const body = await res.json();
     expect(body.hits[0]).toMatchObject({ documentId: id, page: 2 });
     expect(body.hits[0].snippet).toContain('<mark>');
@@ -133,7 +132,7 @@ describe('the pipeline end to end', () => {
 
   it('reports the same file uploaded twice as a duplicate and creates no second document', async () => {
     const before = await world.services.db.listDocuments({});
-    const res = await uploadBatch(api.url, [jpeg.path]);
+    const res = await uploadBatch(api.url, [jpeg.path], api.headers);
     expect(res.body.items).toEqual([expect.objectContaining({ outcome: 'duplicate', documentId: docIdOf(jpeg.file) })]);
     const summary = await waitForBatch(world.services.db, res.body.batch.id, { timeoutMs: 5000 });
     expect(summary).toMatchObject({ duplicates: 1, accepted: 0, done: true });

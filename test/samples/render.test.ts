@@ -106,12 +106,6 @@ describe('rendered sample documents', () => {
     expect(ch.mean).toBeGreaterThan(200);
     expect(ch.mean).toBeLessThan(252);
   });
-
-  it('a page renders in well under two seconds (median; every page under five even on a busy machine)', () => {
-    const perPage = docs.map((d) => d.renderMs / d.groundTruth.pages.length).sort((a, b) => a - b);
-    expect(perPage[Math.floor(perPage.length / 2)]).toBeLessThan(2000);
-    for (const ms of perPage) expect(ms).toBeLessThan(5000);
-  });
 });
 
 describe('generateCorpus', () => {

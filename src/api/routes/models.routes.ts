@@ -7,8 +7,8 @@ import { ModelNotFoundError, ModelStore } from '../../classify/model/model.store
 import { invalidateCurrentModels } from '../../classify/routing.ts';
 import { requestRetrain } from '../../workers/maintenance.runner.ts';
 import type { AppServices } from '../../workers/services.ts';
+import { requireUser } from '../../auth/auth-user.ts';
 
-const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 const VERSION = /^v\d{4,}$/;
 const taskParams = z.object({ task: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const retrainBody = z.object({ tasks: z.array(z.enum(ROUTING_TASKS)).min(1).optional() }).strict();
@@ -18,22 +18,9 @@ const promoteBody = z.object({ version: z.string().regex(VERSION) }).strict();
 /** How long POST /models/retrain waits for the report before answering 202 with the job id. */
 const RETRAIN_WAIT_MS = 15 * 60_000;
 
-/** The acting user, from the header set by the reverse proxy or the web UI; null after answering 401. */
-function actingUser(req: FastifyRequest, reply: FastifyReply): string | null {
-  const raw = req.headers['x-faldone-user'];
-  const user = typeof raw === 'string' ? raw.trim() : '';
-  if (!user || !USER_ID.test(user)) {
-    void reply.status(401).send({
-      error: {
-        code: 'UNAUTHENTICATED',
-        message: user
-          ? "Utente non valido nell'intestazione x-faldone-user"
-          : "Utente non indicato: manca l'intestazione x-faldone-user",
-      },
-    });
-    return null;
-  }
-  return user;
+/** The acting user: the logged-in user's username (set by the auth plugin); the auth error answers 401 without one. */
+function actingUser(req: FastifyRequest, _reply: FastifyReply): string | null {
+  return requireUser(req).username;
 }
 
 function notFound(reply: FastifyReply, err: ModelNotFoundError) {

@@ -2,8 +2,8 @@
 // document, rename.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { PRACTICE_LIST_MAX, PracticeError, PracticeService } from '../../classify/practice.service.ts';
-import { USER_ID } from '../../classify/review.service.ts';
+import { PRACTICE_LIST_MAX, PracticeService } from '../../classify/practice.service.ts';
+import { requireUser } from '../../auth/auth-user.ts';
 import type { AppServices } from '../../workers/services.ts';
 
 const practiceId = z.string().min(1).max(100);
@@ -31,18 +31,9 @@ const renameBody = z
   .object({ label: z.string().max(300).optional(), key: z.string().max(50).nullable().optional() })
   .strict();
 
-/**
- * The acting user. For now a header set by the reverse proxy or the web UI; the web app issue (authentication)
- * replaces it with the session's user.
- */
+/** The acting user: the logged-in user's username (set by the auth plugin), written in the practice events. */
 function actingUser(req: FastifyRequest): string {
-  const raw = req.headers['x-faldone-user'];
-  const user = typeof raw === 'string' ? raw.trim() : undefined;
-  if (!user)
-    throw new PracticeError("Utente non indicato: manca l'intestazione x-faldone-user", 401, 'UNAUTHENTICATED');
-  if (!USER_ID.test(user))
-    throw new PracticeError("Utente non valido nell'intestazione x-faldone-user", 401, 'UNAUTHENTICATED');
-  return user;
+  return requireUser(req).username;
 }
 
 export function practiceRoutes(services: AppServices): FastifyPluginAsync {

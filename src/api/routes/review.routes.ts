@@ -3,8 +3,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { rejectProtocolChange } from '../../classify/protocol-register.ts';
-import { ReviewError } from '../../classify/review.errors.ts';
-import { BULK_ACCEPT_MAX, ReviewService, USER_ID } from '../../classify/review.service.ts';
+import { BULK_ACCEPT_MAX, ReviewService } from '../../classify/review.service.ts';
+import { requireUser } from '../../auth/auth-user.ts';
 import type { RoutingReviewState } from '../../db/metadata-store.ts';
 import type { AppServices } from '../../workers/services.ts';
 
@@ -39,22 +39,9 @@ const correctBody = z
   .strict();
 const bulkBody = z.object({ documentIds: z.array(documentId).min(1).max(BULK_ACCEPT_MAX), note }).strict();
 
-class UnauthenticatedError extends ReviewError {
-  constructor(message: string) {
-    super(message, 401, 'UNAUTHENTICATED');
-  }
-}
-
-/**
- * The acting user. For now a header set by the reverse proxy or the web UI; the web app issue (authentication) will
- * replace it with the session's user — this function is the one place to change.
- */
+/** The acting user: the logged-in user's username (set by the auth plugin), written as reviewer and event actor. */
 function actingUser(req: FastifyRequest): string {
-  const raw = req.headers['x-faldone-user'];
-  const user = typeof raw === 'string' ? raw.trim() : undefined;
-  if (!user) throw new UnauthenticatedError("Utente non indicato: manca l'intestazione x-faldone-user");
-  if (!USER_ID.test(user)) throw new UnauthenticatedError("Utente non valido nell'intestazione x-faldone-user");
-  return user;
+  return requireUser(req).username;
 }
 
 export function reviewRoutes(services: AppServices): FastifyPluginAsync {

@@ -1,0 +1,46 @@
+// Viewer page `#/documento/<id>?pagina=<n>&q=<terms>`: the PDF opened at the page, the query terms highlighted, the
+// document's metadata beside it. Turning the page updates `pagina` in place (no history entry per page).
+import { ErrorAlert } from '../../components/error-alert.tsx';
+import { useApi } from '../../hooks/use-api.ts';
+import type { PageProps } from '../page-props.ts';
+import { href, navigate } from '../../router.ts';
+import { documentTitle, type DocumentDetailResponse } from './document-detail.ts';
+import { MetadataPanel } from './metadata-panel.tsx';
+import { PdfViewer } from './pdf-viewer.tsx';
+import './documento.css';
+
+const DOCUMENT_ID = /^[0-9a-f]{64}$/;
+
+export function DocumentoPage({ params, path }: PageProps) {
+  const id = path[0] ?? '';
+  const valid = DOCUMENT_ID.test(id);
+  const page = Math.max(1, Math.floor(Number(params.get('pagina'))) || 1);
+  const q = params.get('q') ?? '';
+  const { data, error } = useApi<DocumentDetailResponse>(valid ? `/api/documents/${id}` : null);
+
+  if (!valid) {
+    return (
+      <section class="documento">
+        <h1>Documento</h1>
+        <ErrorAlert error="Documento non trovato: l'indirizzo non contiene un identificativo valido." />
+      </section>
+    );
+  }
+
+  const onPageChange = (n: number) =>
+    navigate(href('documento', [id], { pagina: n, q: q || undefined }), { replace: true });
+
+  return (
+    <section class="documento">
+      <div class="documento-head">
+        <h1>{data ? documentTitle(data.document) : 'Documento'}</h1>
+        {q && <a href={href('ricerca', [], { q })}>Torna alla ricerca</a>}
+      </div>
+      <ErrorAlert error={error} />
+      <div class="documento-body">
+        <PdfViewer documentId={id} page={page} terms={q} onPageChange={onPageChange} />
+        <MetadataPanel detail={data} />
+      </div>
+    </section>
+  );
+}

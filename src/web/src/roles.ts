@@ -1,0 +1,62 @@
+// The role table of issue 8 as the UI needs it: Italian role names and what each role may do. The server enforces
+// the same table on every route; the UI only uses it to hide what a role cannot use.
+import type { Role } from './types.ts';
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Amministratore',
+  archivist: 'Archivista',
+  records_manager: 'Responsabile protocollo',
+  professional: 'Professionista',
+};
+
+export const ROLES = Object.keys(ROLE_LABELS) as Role[];
+
+export type Permission =
+  | 'upload' // POST /api/batches, the Caricamento page
+  | 'batches.read' // batch list and detail
+  | 'batches.events' // live dashboard (SSE)
+  | 'failed' // GET /api/failed
+  | 'retry' // POST /api/documents/:id/retry
+  | 'metadata' // PATCH /api/documents/:id/metadata
+  | 'search'
+  | 'documents.view' // detail, text, searchable PDF
+  | 'practices.read'
+  | 'practices.write'
+  | 'review' // routing review queue
+  | 'reference' // GET /api/reference
+  | 'admin'; // users, audit, queues, settings, models
+
+const GRANTS: Record<Exclude<Role, 'admin'>, readonly Permission[]> = {
+  archivist: [
+    'upload',
+    'batches.read',
+    'batches.events',
+    'failed',
+    'retry',
+    'metadata',
+    'search',
+    'documents.view',
+    'practices.read',
+    'reference',
+  ],
+  records_manager: [
+    'review',
+    'practices.read',
+    'practices.write',
+    'search',
+    'documents.view',
+    'batches.read',
+    'reference',
+  ],
+  professional: ['search', 'documents.view'],
+};
+
+export function roleCan(role: Role | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  if (role === 'admin') return true;
+  return GRANTS[role]?.includes(permission) ?? false;
+}
+
+export function roleLabel(role: string): string {
+  return ROLE_LABELS[role as Role] ?? role;
+}

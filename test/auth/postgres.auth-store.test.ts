@@ -1,0 +1,92 @@
+// The AuthStore contract on PostgreSQL (schema t_<random> per harness, dropped afterwards), and its migrations beside
+// the metadata store's. PG_URL overrides the server; if none answers, the file reports one skipped test.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_AUTH_MIGRATIONS } from '../../src/auth/postgres.auth-migrations.ts';
+import { PostgresAuthStore } from '../../src/auth/postgres.auth-store.ts';
+import { PostgresMetadataStore } from '../../src/db/postgres.metadata.ts';
+import { PG_MIGRATIONS, quoteIdent } from '../../src/db/postgres.migrations.ts';
+import { authStoreContract, type AuthHarness } from './auth-store.contract.ts';
+
+const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function reachable(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return null;
+  } catch (err) {
+    return (err as Error).message || String(err);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const unreachable = await reachable();
+const newSchema = () => `t_${randomBytes(6).toString('hex')}`;
+let admin: pg.Pool;
+const dropSchema = (schema: string) => admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+
+if (unreachable) {
+  describe('PostgreSQL auth store', () => {
+    it.skip(`skipped: PostgreSQL not reachable (${unreachable})`, () => {});
+  });
+} else {
+  beforeAll(() => {
+    admin = new pg.Pool({ connectionString: url, max: 2 });
+  });
+  afterAll(async () => {
+    await admin.end();
+  });
+
+  authStoreContract('PostgreSQL', async (): Promise<AuthHarness> => {
+    const schema = newSchema();
+    const opened = [await PostgresAuthStore.open({ connectionString: url, schema, poolSize: 2 })];
+    return {
+      store: opened[0]!,
+      reopen: async () => {
+        const store = await PostgresAuthStore.open({ connectionString: url, schema, poolSize: 2 });
+        expect(store.migration.applied).toEqual([]);
+        opened.push(store);
+        return store;
+      },
+      cleanup: async () => {
+        for (const s of opened) await s.close();
+        await dropSchema(schema);
+      },
+    };
+  });
+
+  describe('PostgreSQL auth store beside the metadata store', () => {
+    it('migrates once when auth and metadata stores of several processes open a new schema at once', async () => {
+      const schema = newSchema();
+      try {
+        const opened = await Promise.all([
+          ...Array.from({ length: 3 }, () => PostgresAuthStore.open({ connectionString: url, schema, poolSize: 1 })),
+          ...Array.from({ length: 3 }, () =>
+            PostgresMetadataStore.open({ connectionString: url, schema, poolSize: 1 }),
+          ),
+        ]);
+        try {
+          const auth = opened.slice(0, 3) as PostgresAuthStore[];
+          const meta = opened.slice(3) as PostgresMetadataStore[];
+          expect(auth.filter((s) => s.migration.applied.length).map((s) => s.migration.applied)).toEqual([
+            PG_AUTH_MIGRATIONS.map((m) => m.version),
+          ]);
+          expect(meta.filter((s) => s.migration.applied.length)).toHaveLength(1);
+          const s = quoteIdent(schema);
+          expect((await admin.query(`SELECT version FROM ${s}.auth_migrations`)).rows).toEqual([{ version: 1 }]);
+          const metaVersions = (await admin.query(`SELECT version FROM ${s}.schema_migrations ORDER BY version`)).rows;
+          expect(metaVersions.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version));
+          const u = await auth[0]!.createUser({ username: 'Condiviso', displayName: 'C', role: 'admin' });
+          expect(await auth[2]!.getUserByUsername('condiviso')).toStrictEqual(u);
+        } finally {
+          await Promise.all(opened.map((s) => s.close()));
+        }
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+  });
+}
