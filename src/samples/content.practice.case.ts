@@ -16,9 +16,12 @@ import {
   type SDate,
 } from './content.format.ts';
 import { protocolNumberFor, protocolsPerDay } from './content.common.ts';
+import { randomPartitaIva } from './content.tax-ids.ts';
 import type { Rng } from './random.ts';
 
-export type Applicant = { kind: 'person'; person: Person } | { kind: 'company'; name: string; rep: Person };
+export type Applicant =
+  | { kind: 'person'; person: Person }
+  | { kind: 'company'; name: string; rep: Person; vat: string }; // vat: the company's partita IVA
 
 export interface Technician {
   title: string; // "Geom."
@@ -175,7 +178,7 @@ export function randomPracticeCase(rng: Rng, municipality: Municipality, procedu
   const submitted = randomDateInYear(rng, year);
   const perDay = protocolsPerDay(rng);
   const applicant: Applicant = rng.chance(0.15)
-    ? { kind: 'company', name: `${rng.pick(COMPANY_NAMES)} ${rng.pick(COMPANY_FORMS)}`, rep: randomPerson(rng, year) }
+    ? { kind: 'company', name: `${rng.pick(COMPANY_NAMES)} ${rng.pick(COMPANY_FORMS)}`, rep: randomPerson(rng, year), vat: randomPartitaIva(rng.fork('partita-iva')) }
     : { kind: 'person', person: randomPerson(rng, year) };
   const [title, register] = rng.pick(TECHNICIAN_TITLES);
   return {

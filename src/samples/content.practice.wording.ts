@@ -2,6 +2,7 @@
 // signatures and continuation headers.
 import { PageBuilder, type Block, type Letterhead } from './content.model.ts';
 import { anyDate, formatAddress, formatCadastral, fullName, g, glue, honorific, type SDate } from './content.format.ts';
+import { codiceFiscale, TAX_IDS_FROM_YEAR } from './content.tax-ids.ts';
 import type { Rng } from './random.ts';
 import { applicantName, type Applicant, type PracticeCase, type Technician } from './content.practice.case.ts';
 
@@ -51,14 +52,17 @@ export function catastoTable(ctx: Ctx, optional = false): { header: string[]; ro
   return { header, rows: [row], optional };
 }
 
-/** "Il sottoscritto Mario Rossi, nato a Padova il 12/03/1950," or the company form. */
+/** "Il sottoscritto Mario Rossi, nato a Padova il 12/03/1950, C.F. RSSMRA50C12G224A," or the company form. */
 export function applicantIntro(ctx: Ctx): string {
   const a = ctx.c.applicant;
+  const taxIds = ctx.date.y >= TAX_IDS_FROM_YEAR;
   if (a.kind === 'person') {
     const p = a.person;
-    return `${g(p, 'Il sottoscritto', 'La sottoscritta')} ${glue(fullName(p))}, ${g(p, 'nato', 'nata')} a ${p.birthPlace} il ${anyDate(ctx.rng, p.birthDate, 0.2)},`;
+    const cf = taxIds ? ` ${glue(`C.F. ${codiceFiscale(p)}`)},` : '';
+    return `${g(p, 'Il sottoscritto', 'La sottoscritta')} ${glue(fullName(p))}, ${g(p, 'nato', 'nata')} a ${p.birthPlace} il ${anyDate(ctx.rng, p.birthDate, 0.2)},${cf}`;
   }
-  return `La società ${glue(a.name)}, in persona del legale rappresentante ${glue(fullName(a.rep))},`;
+  const vat = taxIds ? ` ${glue(`P. IVA ${a.vat}`)},` : '';
+  return `La società ${glue(a.name)},${vat} in persona del legale rappresentante ${glue(fullName(a.rep))},`;
 }
 
 /** "al Sig. Mario Rossi" / "alla Sig.ra Anna Neri" / "alla società X S.r.l.". */

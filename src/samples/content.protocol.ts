@@ -33,6 +33,7 @@ import {
   protocolStamp,
   protocolsPerDay,
 } from './content.common.ts';
+import { codiceFiscale, partitaIva, TAX_IDS_FROM_YEAR } from './content.tax-ids.ts';
 import type { Rng } from './random.ts';
 
 export const PROTOCOL_LETTER_KINDS = [
@@ -162,7 +163,8 @@ function subject(b: PageBuilder, text: string): void {
 
 function intro(ctx: LetterCtx, extra = ''): string {
   const p = ctx.sender;
-  return `${g(p, 'Il sottoscritto', 'La sottoscritta')} ${glue(fullName(p))}, ${g(p, 'nato', 'nata')} a ${p.birthPlace} il ${anyDate(ctx.rng, p.birthDate, 0.2)}${extra},`;
+  const cf = ctx.date.y >= TAX_IDS_FROM_YEAR ? `, ${glue(`C.F. ${codiceFiscale(p)}`)}` : '';
+  return `${g(p, 'Il sottoscritto', 'La sottoscritta')} ${glue(fullName(p))}, ${g(p, 'nato', 'nata')} a ${p.birthPlace} il ${anyDate(ctx.rng, p.birthDate, 0.2)}${cf}${extra},`;
 }
 
 function closing(ctx: LetterCtx, b: PageBuilder, formula?: string): void {
@@ -281,7 +283,9 @@ const LETTER_BUILDERS: Record<ProtocolLetterKind, (ctx: LetterCtx) => LetterBuil
     const { rng } = ctx;
     const y = ctx.date.y;
     const company = `${rng.pick(SUPPLIER_NAMES)} ${rng.pick(COMPANY_FORMS)}`;
-    const vat = String(rng.int(10000000, 99999999)) + String(rng.int(100, 999));
+    // the serial and office code come from the two draws an unchecked 11-digit number used to take, so the
+    // document's later random values (and every seeded corpus) stay as they were
+    const vat = partitaIva(rng.int(10000000, 99999999) % 10_000_000, 1 + (rng.int(100, 999) % 100));
     const letterhead: Letterhead = {
       font: letterheadFont(rng, fontForYear(rng, y)),
       align: 'left',
