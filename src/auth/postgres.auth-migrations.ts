@@ -2,7 +2,7 @@
 // store's schema_migrations). Applied in one transaction under the same advisory lock as the metadata migrations, so
 // that the two never race to create the schema; never edit a migration that has shipped: append.
 import type pg from 'pg';
-import { quoteIdent, type MigrationResult, type PgMigration } from '../db/postgres.migrations.ts';
+import { migratePostgres, type MigrationResult, type PgMigration } from '../db/postgres.migrations.ts';
 
 export const PG_AUTH_MIGRATIONS: readonly PgMigration[] = [
   {
@@ -50,40 +50,11 @@ export const PG_AUTH_MIGRATIONS: readonly PgMigration[] = [
   },
 ];
 
-export async function migrateAuthPostgres(
+/** Same runner and advisory lock as the metadata migrations: whichever store opens first creates the schema. */
+export function migrateAuthPostgres(
   pool: pg.Pool,
   schema: string,
   migrations: readonly PgMigration[] = PG_AUTH_MIGRATIONS,
 ): Promise<MigrationResult> {
-  const s = quoteIdent(schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    try {
-      // The metadata migrations' lock: whichever store opens first creates the schema, the other waits.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('faldone.metadata'), hashtext($1))", [schema]);
-      const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-      if (!exists.rowCount) await client.query(`CREATE SCHEMA ${s}`);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${s}.auth_migrations (
-           version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
-      );
-      const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${s}.auth_migrations`);
-      const from = rows[0]?.v ?? 0;
-      const applied: number[] = [];
-      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-        if (m.version <= from) continue;
-        await client.query(m.sql(s));
-        await client.query(`INSERT INTO ${s}.auth_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
-        applied.push(m.version);
-      }
-      await client.query('COMMIT');
-      return { from, to: applied.at(-1) ?? from, applied };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    }
-  } finally {
-    client.release();
-  }
+  return migratePostgres(pool, schema, migrations, 'auth_migrations');
 }

@@ -171,8 +171,11 @@ export async function migratePostgres(
   pool: pg.Pool,
   schema: string,
   migrations: readonly PgMigration[] = PG_MIGRATIONS,
+  /** Bookkeeping table of this set of migrations (the auth store keeps its own, `auth_migrations`). */
+  table = 'schema_migrations',
 ): Promise<MigrationResult> {
   const s = quoteIdent(schema);
+  const t = `${s}.${quoteIdent(table)}`;
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -182,16 +185,16 @@ export async function migratePostgres(
       const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
       if (!exists.rowCount) await client.query(`CREATE SCHEMA ${s}`);
       await client.query(
-        `CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+        `CREATE TABLE IF NOT EXISTS ${t} (
            version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
-      const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${s}.schema_migrations`);
+      const { rows } = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${t}`);
       const from = rows[0]?.v ?? 0;
       const applied: number[] = [];
       for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
         if (m.version <= from) continue;
         await client.query(m.sql(s));
-        await client.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        await client.query(`INSERT INTO ${t} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
         applied.push(m.version);
       }
       await client.query('COMMIT');
