@@ -217,10 +217,38 @@ export function edits1(s: string, alphabet: string = EDIT_ALPHABET): string[] {
   return [...out];
 }
 
+const bagCounts = new Int32Array(65536);
+
+/**
+ * Bag distance (the larger of the two multiset differences of the letters): a lower bound of the edit distance (an
+ * insertion, deletion or substitution changes it by at most 1, a transposition not at all), in one pass and without
+ * allocating, so that most candidates of a typo scan are rejected before the quadratic alignment.
+ */
+function bagDistance(a: string, b: string): number {
+  for (let i = 0; i < a.length; i++) bagCounts[a.charCodeAt(i)]!++;
+  for (let i = 0; i < b.length; i++) bagCounts[b.charCodeAt(i)]!--;
+  let plus = 0;
+  let minus = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    const v = bagCounts[c]!;
+    if (v > 0) plus += v;
+    bagCounts[c] = 0;
+  }
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    const v = bagCounts[c]!;
+    if (v < 0) minus -= v;
+    bagCounts[c] = 0;
+  }
+  return Math.max(plus, minus);
+}
+
 /** Optimal-string-alignment distance between a and b, or max+1 when it exceeds max. */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   if (a === b) return 0;
+  if (bagDistance(a, b) > max) return max + 1;
   const n = a.length;
   const m = b.length;
   let prev2 = new Array<number>(m + 1).fill(0);

@@ -32,7 +32,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { addressKey } from './address-key.ts';
 import { analyze } from './italian-text.ts';
-import { compileQuery, ftsString, parseQuery, type Highlight, type Vocabulary, type VocabWord } from './query-parser.ts';
+import {
+  compileQuery,
+  ftsString,
+  parseQuery,
+  type Highlight,
+  type ParsedQuery,
+  type Vocabulary,
+  type VocabWord,
+} from './query-parser.ts';
 import type {
   FacetCounts,
   PageEntry,
@@ -45,6 +53,7 @@ import type {
 import { assertPages, clampInt, groupKey, normaliseQuery, type NormalisedQuery } from './search-query.ts';
 import { candidateOrder, filterSql, GROUP_ORDER, PAGE_ORDER, type Candidate } from './sqlite.search-sql.ts';
 import { makeSnippet } from './snippet.ts';
+import { FILTER_FIRST_MAX_PAGES, filtersIndexable, phraseTitleMatcher, proxyRank } from './sqlite.search-plan.ts';
 
 export interface SqliteSearchIndexOptions {
   /** Database file, or ':memory:'. */
@@ -61,6 +70,11 @@ export interface SqliteSearchIndexOptions {
   maxCandidates?: number;
   /** Open an existing index read-only (e.g. one connection per worker thread); writes throw. */
   readonly?: boolean;
+  /**
+   * Filter-first planning: a text query whose structured filters leave at most this many pages checks each match
+   * against that set instead of looking each match up in search_pages (default 20,000; 0 = never).
+   */
+  filterFirstMaxPages?: number;
 }
 
 const SCHEMA_VERSION = '2'; // 2: search_pages.address_key (+ indexes on address_key, cadastral)
@@ -109,8 +123,17 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS search_words (word TEXT PRIMARY KEY, term TEXT NOT NULL) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS search_words_term ON search_words (term);
 `;
-/** Created after the v1 → v2 migration has added the column. */
-const SCHEMA_V2_INDEXES = `CREATE INDEX IF NOT EXISTS search_pages_address_key ON search_pages (address_key);`;
+/**
+ * Created after the v1 → v2 migration has added the column. The (category, year) pairs let a filter such as
+ * "scia, 1980–1990" be counted and listed from one index range (filter-first planning, sqlite.search-plan.ts)
+ * instead of a table lookup per page of the category; an existing index gets them at its next writable open.
+ */
+const SCHEMA_V2_INDEXES = `
+  CREATE INDEX IF NOT EXISTS search_pages_address_key ON search_pages (address_key);
+  CREATE INDEX IF NOT EXISTS search_pages_procedure_year ON search_pages (procedure_type, year);
+  CREATE INDEX IF NOT EXISTS search_pages_document_year ON search_pages (document_type, year);
+  CREATE INDEX IF NOT EXISTS search_pages_titolario_year ON search_pages (titolario_class, year);
+`;
 
 interface ResultPage {
   total: number;
@@ -157,6 +180,7 @@ export class SqliteSearchIndex implements SearchIndex {
   readonly db: Database.Database;
   private readonly maxFacetValues: number;
   private readonly maxCandidates: number;
+  private readonly filterFirstMax: number;
   private readonly stmts: {
     selectDocPageIds: Database.Statement<[string], { id: number }>;
     deleteFts: Database.Statement<[number]>;
@@ -188,6 +212,7 @@ export class SqliteSearchIndex implements SearchIndex {
     this.db = new Database(opts.path, { readonly: this.readonly, fileMustExist: this.readonly });
     this.maxFacetValues = clampInt(opts.maxFacetValues, 100, 1, 10_000);
     this.maxCandidates = clampInt(opts.maxCandidates, 5000, 0, Number.MAX_SAFE_INTEGER);
+    this.filterFirstMax = clampInt(opts.filterFirstMaxPages, FILTER_FIRST_MAX_PAGES, 0, 10_000_000);
     try {
       if (this.readonly) {
         const stored = this.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).get() as
@@ -383,7 +408,7 @@ export class SqliteSearchIndex implements SearchIndex {
     };
     const page =
       compiled.match !== null
-        ? this.searchText(nq, compiled.match, compiled.highlight, conds, condParams, add)
+        ? this.searchText(nq, compiled.match, compiled.highlight, conds, condParams, add, phrasesOf(parsed))
         : this.searchFiltered(nq, conds, condParams, add);
 
     const facets: FacetCounts = {};
@@ -421,15 +446,10 @@ export class SqliteSearchIndex implements SearchIndex {
     conds: string[],
     condParams: unknown[],
     add: (i: number, v: string | number | null, c: number) => void,
+    phrases: string[][],
   ): ResultPage {
     const cap = this.maxCandidates > 0 ? this.maxCandidates : Number.MAX_SAFE_INTEGER;
-    const from = conds.length > 0 ? 'search_fts f JOIN search_pages p ON p.id = f.rowid' : 'search_fts f';
-    const whereSql = ['search_fts MATCH ?', ...conds].join(' AND ');
-    const capped = cap < Number.MAX_SAFE_INTEGER;
-    const sql = `SELECT f.rowid AS id, f.rank AS r FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${capped ? ' LIMIT ?' : ''}`;
-    const args = [match, ...condParams];
-    if (capped) args.push(cap + 1);
-    const rows = this.statement(sql).raw().all(...args) as [number, number][];
+    const { rows, proxy } = this.readCandidates(match, conds, condParams, cap, phrases);
     let approximate = false;
     let scale = 1;
     if (rows.length > cap) {
@@ -447,14 +467,15 @@ export class SqliteSearchIndex implements SearchIndex {
       const rank = new Map(rows);
       const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
       const meta = this.statement(
-        `SELECT p.id, p.document_id, p.page, p.practice, p.year, ${cols} FROM search_pages p
+        `SELECT p.id, p.document_id, p.page, p.practice, p.year, ${cols}${proxy ? ', p.title' : ''} FROM search_pages p
          WHERE p.id IN (SELECT value FROM json_each(?))`,
       );
+      const maxId = rows[0]![0];
       for (const row of meta.raw().iterate(JSON.stringify(rows.map((r) => r[0]))) as Iterable<(string | number | null)[]>) {
         const id = row[0] as number;
         cands.push({
           id,
-          r: rank.get(id)!,
+          r: proxy ? proxyRank(proxy(row[5 + FACETS.length] as string), id, maxId) : rank.get(id)!,
           doc: row[1] as string,
           page: row[2] as number,
           practice: row[3] as string | null,
@@ -497,6 +518,55 @@ export class SqliteSearchIndex implements SearchIndex {
       return out;
     });
     return { total, hits: pageOfGroups.flatMap((g) => g.hits), groups: pageOfGroups, totalGroups: groups.size, approximate };
+  }
+
+  /**
+   * The candidate matches, newest first, at most cap + 1, with their bm25 rank (see searchText). Two plans besides
+   * the plain ranked walk: filter-first, when the structured filters leave few pages (bounded count on their
+   * indexes), checks each posting against that small set instead of joining search_pages at every posting (the walk
+   * still reads the whole posting list, but ~3× cheaper per posting); and, for a query with a phrase, an unranked
+   * walk first: above the cap the newest candidates are ordered by a proxy (`proxy` set, see sqlite.search-plan.ts),
+   * at most the cap the ranked walk runs as usual.
+   */
+  private readCandidates(
+    match: string,
+    conds: string[],
+    condParams: unknown[],
+    cap: number,
+    phrases: string[][],
+  ): { rows: [number, number][]; proxy: ((title: string) => boolean) | null } {
+    const capped = cap < Number.MAX_SAFE_INTEGER;
+    const limit = capped ? ' LIMIT ?' : '';
+    const limitArgs = capped ? [cap + 1] : [];
+    // CROSS JOIN keeps FTS5 as the outer loop: given the (category, year) indexes SQLite may otherwise drive from
+    // search_pages and look each page up in FTS5 by rowid, which recounts bm25's frequencies per row (seconds).
+    let from = conds.length > 0 ? 'search_fts f CROSS JOIN search_pages p ON p.id = f.rowid' : 'search_fts f';
+    let whereSql = ['search_fts MATCH ?', ...conds].join(' AND ');
+    let args: unknown[] = [match, ...condParams];
+    if (this.filterFirstMax > 0 && filtersIndexable(conds)) {
+      const n = this.statement(
+        `SELECT count(*) FROM (SELECT 1 FROM search_pages p WHERE ${conds.join(' AND ')} LIMIT ${this.filterFirstMax + 1})`,
+      )
+        .pluck()
+        .get(...condParams) as number;
+      if (n === 0) return { rows: [], proxy: null };
+      if (n <= this.filterFirstMax) {
+        // `+` keeps SQLite from handing the IN list to FTS5 as per-rowid lookups (each one recounts bm25's
+        // frequencies): FTS5 walks the postings and each is probed in the small set.
+        from = 'search_fts f';
+        whereSql = `search_fts MATCH ? AND +f.rowid IN (SELECT p.id FROM search_pages p WHERE ${conds.join(' AND ')})`;
+        args = [match, ...condParams];
+      }
+    }
+    const proxy = capped ? phraseTitleMatcher(phrases) : null;
+    if (proxy) {
+      const ids = this.statement(`SELECT f.rowid FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${limit}`)
+        .pluck()
+        .all(...args, ...limitArgs) as number[];
+      if (ids.length > cap) return { rows: ids.map((id) => [id, 0]), proxy };
+    }
+    const sql = `SELECT f.rowid AS id, f.rank AS r FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${limit}`;
+    return { rows: this.statement(sql).raw().all(...args, ...limitArgs) as [number, number][], proxy: null };
   }
 
   /** No text query: counts, facets and groups are GROUP BYs that can walk the filter and facet indexes. */
@@ -657,6 +727,11 @@ export class SqliteSearchIndex implements SearchIndex {
   private assertOpen(): void {
     if (this.closed) throw new Error('search index is closed');
   }
+}
+
+/** The phrases (as index terms) the query requires: the positive clauses' phrase atoms. */
+function phrasesOf(parsed: ParsedQuery): string[][] {
+  return parsed.clauses.filter((c) => !c.negated).flatMap((c) => c.atoms.flatMap((a) => (a.kind === 'phrase' ? [a.terms] : [])));
 }
 
 function emptyFacets(): FacetCounts {
