@@ -5,6 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseKeyValueList } from './key-value-list.ts';
 import { s3OptionsSchema, type S3Options } from '../store/s3.options.ts';
 
 const int = z.coerce.number().int();
@@ -20,24 +21,7 @@ const threshold01 = z.coerce.number().min(0).max(1);
  * An unparsable string is left as is so that validation names the variable's config key.
  */
 const classThresholds = z.preprocess(
-  (v) => {
-    if (typeof v !== 'string') return v;
-    const s = v.trim();
-    if (s.startsWith('{')) {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        return v;
-      }
-    }
-    const out: Record<string, string> = {};
-    for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) return v;
-      out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-    }
-    return out;
-  },
+  parseKeyValueList,
   z.record(z.string().regex(CLASS_CODE, 'not a titolario class code like "VI.3" or "XIV"'), threshold01),
 );
 /** A BullMQ repeat: milliseconds (a number, or a string of digits) or a cron pattern. */

@@ -69,7 +69,8 @@ export async function createWorld(
   };
 }
 
-async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+/** Deletes every Redis key under `prefix:` (a test's queues, sessions and rate-limit counters). */
+export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
   const redis = createRedis(url);
   try {
     let cursor = '0';

@@ -8,11 +8,10 @@ import { buildServer } from '../../src/api/server.ts';
 import { bootstrapAdmin } from '../../src/auth/bootstrap.ts';
 import { loadConfig, type ConfigInput } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
-import { createRedis } from '../../src/core/redis.ts';
 import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { createServices, type AppServices } from '../../src/workers/services.ts';
 import { WorkerRunner } from '../../src/workers/worker.runner.ts';
-import { REPO_ROOT } from '../helpers/pipeline-world.ts';
+import { deleteRedisPrefix, REPO_ROOT } from '../helpers/pipeline-world.ts';
 import { makeTmpDir } from '../helpers/tmp-dir.ts';
 import { ApiClient } from './api-client.ts';
 
@@ -143,19 +142,5 @@ export async function startApp(overrides: ConfigInput = {}): Promise<AppFixture>
   } catch (err) {
     await close();
     throw err;
-  }
-}
-
-async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = createRedis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (found.length) await redis.del(...found);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }

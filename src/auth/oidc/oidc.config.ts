@@ -1,6 +1,7 @@
 // Configuration of the optional OpenID Connect login (an identity provider that fronts SPID/CIE): the zod schema
 // that config.ts nests under `auth.oidc`, the environment variables that feed it, and the public view for the UI.
 import { z } from 'zod';
+import { parseKeyValueList } from '../../core/key-value-list.ts';
 
 /** Role ids of the shared contract (issue 8). */
 export const OIDC_ROLES = ['admin', 'archivist', 'records_manager', 'professional'] as const;
@@ -28,30 +29,7 @@ const issuerUrl = z.url({ protocol: /^https?$/ }).refine((v) => {
  * "faldone-protocollo=records_manager,faldone-archivio=archivist". An unparsable string is left as is so that
  * validation reports it.
  */
-const roleMap = z.preprocess(
-  (v) => {
-    if (typeof v !== 'string') return v;
-    const s = v.trim();
-    if (s.startsWith('{')) {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        return v;
-      }
-    }
-    const out: Record<string, string> = {};
-    for (const part of s
-      .split(',')
-      .map((p) => p.trim())
-      .filter(Boolean)) {
-      const eq = part.lastIndexOf('=');
-      if (eq <= 0) return v;
-      out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-    }
-    return out;
-  },
-  z.record(z.string().min(1), z.enum(OIDC_ROLES)),
-);
+const roleMap = z.preprocess(parseKeyValueList, z.record(z.string().min(1), z.enum(OIDC_ROLES)));
 
 export const oidcConfigSchema = z
   .object({
