@@ -4,6 +4,10 @@
 // entry of the GET route it mirrors.
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../auth/roles.ts';
+import { ACCESS_REQUEST_POLICY } from './routes/access-requests.routes.ts';
+import { DIGITISATION_POLICY } from './routes/digitisation.routes.ts';
+import { INVENTORY_POLICY } from './routes/inventory.routes.ts';
+import { UNION_POLICY } from './routes/union.routes.ts';
 
 export type Access = readonly Role[] | 'public' | 'authenticated';
 
@@ -176,6 +180,12 @@ export const ACCESS_POLICY: Readonly<Record<string, PolicyEntry>> = {
   // The web app's files (the static plugin's wildcard route).
   'GET /': { roles: 'public' },
   'GET /*': { roles: 'public' },
+
+  // The union, the paper archive, access requests and digitisation on demand (issue 11): each route file holds its own.
+  ...UNION_POLICY,
+  ...INVENTORY_POLICY,
+  ...ACCESS_REQUEST_POLICY,
+  ...DIGITISATION_POLICY,
 };
 
 /**

@@ -31,6 +31,10 @@ import { referenceRoutes } from './routes/reference.routes.ts';
 import { reviewRoutes } from './routes/review.routes.ts';
 import { searchRoutes } from './routes/search.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { unionRoutes } from './routes/union.routes.ts';
+import { inventoryRoutes } from './routes/inventory.routes.ts';
+import { accessRequestRoutes } from './routes/access-requests.routes.ts';
+import { digitisationRoutes } from './routes/digitisation.routes.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCE_WEB_DIR = path.join(HERE, '..', 'web');
@@ -123,6 +127,10 @@ export async function buildServer(services: AppServices, opts: BuildServerOption
   await app.register(auditRoutes(services), { prefix: '/api' });
   await app.register(referenceRoutes(services), { prefix: '/api' });
   await app.register(adminRoutes(services), { prefix: '/api' });
+  await app.register(unionRoutes(services), { prefix: '/api' });
+  await app.register(inventoryRoutes(services), { prefix: '/api' });
+  await app.register(accessRequestRoutes(services), { prefix: '/api' });
+  await app.register(digitisationRoutes(services), { prefix: '/api' });
   await registerBullBoard(app, services);
   await app.register(fastifyStatic, { root: webRoot(), prefix: '/' });
   return app;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseKeyValueList } from './key-value-list.ts';
 import { s3OptionsSchema, type S3Options } from '../store/s3.options.ts';
+import { comuneCodeSchema, type UnionSettings } from '../tenancy/comuni.ts';
 
 const int = z.coerce.number().int();
 /** Booleans from JSON or from environment strings ("true"/"false"/"1"/"0"/"yes"/"no"). */
@@ -24,6 +25,34 @@ const classThresholds = z.preprocess(
   parseKeyValueList,
   z.record(z.string().regex(CLASS_CODE, 'not a titolario class code like "VI.3" or "XIV"'), threshold01),
 );
+/**
+ * The Comuni of the union: a JSON array of { code, name, requireAccessRequest } in the file, or from the environment
+ * either that JSON or "E730=Lugo,A547=Bagnacavallo" (code=name).
+ */
+const comuniList = z.preprocess(
+  (v) => {
+    const parsed = typeof v === 'string' && v.trim().startsWith('[') ? safeJson(v) : parseKeyValueList(v);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? Object.entries(parsed as Record<string, unknown>).map(([code, name]) => ({ code, name }))
+      : parsed;
+  },
+  z
+    .array(z.object({ code: comuneCodeSchema, name: z.string().trim().min(1), requireAccessRequest: bool.default(false) }))
+    .min(1)
+    .refine((list) => new Set(list.map((c) => c.code)).size === list.length, 'a Comune code appears twice'),
+);
+/** Comma-separated Comune codes, or "*" for all. */
+const comuneCodes = z.preprocess(
+  (v) => (typeof v === 'string' ? (v.trim() === '*' ? '*' : v.split(',').map((s) => s.trim()).filter(Boolean)) : v),
+  z.union([z.literal('*'), z.array(comuneCodeSchema)]),
+);
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
+  }
+}
 /** A BullMQ repeat: milliseconds (a number, or a string of digits) or a cron pattern. */
 const everyOrCron = z.preprocess(
   (v) => (typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v) : v),
@@ -177,6 +206,34 @@ export const configSchema = z.object({
       port: int.min(0).max(65535).default(3000),
     })
     .prefault({}),
+  union: z
+    .object({
+      /** Name of the union (or of the single Comune) shown in the UI and in e-mails. */
+      name: z.string().trim().min(1).default('Archivio edilizio'),
+      comuni: comuniList.default([{ code: 'C000', name: 'Comune', requireAccessRequest: false }]),
+      /** Comune of batches and users created without one; the first of `comuni` when unset. */
+      defaultComune: comuneCodeSchema.optional(),
+      /** Comuni (codes, or "*") whose practice documents professionals see only under an approved access request;
+       *  added to each Comune's own requireAccessRequest. */
+      accessRequired: comuneCodes.default([]),
+      /** Days an approved access request lasts. */
+      accessDays: int.min(1).max(3650).default(90),
+      /** Window of the "requests in the same area" term of the scan work-list priority, in days. */
+      areaDays: int.min(1).max(3650).default(365),
+    })
+    .prefault({}),
+  notify: z
+    .object({
+      /** 'outbox' writes each message as a file under dataDir/outbox (default); 'smtp' sends it. */
+      driver: z.enum(['outbox', 'smtp']).default('outbox'),
+      outboxDir: z.string().optional(),
+      /** smtp://user:pass@host:587 or smtps://… */
+      smtpUrl: z.string().url().optional(),
+      from: z.string().min(3).default('Archivio edilizio <archivio@localhost>'),
+      /** Public address of the web app, for links in e-mails. */
+      baseUrl: z.string().url().default('http://127.0.0.1:3000'),
+    })
+    .prefault({}),
   auth: z
     .object({
       /** A session ends after this long without requests… */
@@ -200,7 +257,9 @@ export const configSchema = z.object({
 export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.output<typeof configSchema>;
 /** Config with every derived path resolved to an absolute path. */
-export type Config = Omit<RawConfig, 'store'> & {
+export type Config = Omit<RawConfig, 'store' | 'union' | 'notify'> & {
+  union: UnionSettings;
+  notify: Omit<RawConfig['notify'], 'outboxDir'> & { outboxDir: string };
   store: Omit<RawConfig['store'], 's3' | 'root'> & { root: string; s3?: S3Options };
   db: { path: string };
   search: { path: string };
@@ -274,6 +333,16 @@ export const ENV_MAP: Record<string, string> = {
   SECURE_COOKIES: 'auth.secureCookies',
   LOGIN_RATE_LIMIT: 'auth.loginRateLimit',
   SEARCH_RATE_LIMIT: 'auth.searchRateLimit',
+  UNION_NAME: 'union.name',
+  COMUNI: 'union.comuni',
+  DEFAULT_COMUNE: 'union.defaultComune',
+  ACCESS_REQUEST_COMUNI: 'union.accessRequired',
+  ACCESS_DAYS: 'union.accessDays',
+  NOTIFY_DRIVER: 'notify.driver',
+  NOTIFY_OUTBOX_DIR: 'notify.outboxDir',
+  SMTP_URL: 'notify.smtpUrl',
+  MAIL_FROM: 'notify.from',
+  PUBLIC_URL: 'notify.baseUrl',
 };
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -342,12 +411,33 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; overrides?: ConfigIn
     }
     s3 = r.data;
   }
+  if (raw.notify.driver === 'smtp' && !raw.notify.smtpUrl) {
+    throw new ConfigError('invalid configuration: notify.smtpUrl: required when notify.driver is smtp (SMTP_URL)');
+  }
   return {
     ...raw,
+    union: unionSettings(raw.union),
+    notify: { ...raw.notify, outboxDir: path.resolve(cwd, raw.notify.outboxDir ?? path.join(dataDir, 'outbox')) },
     dataDir,
     referenceDir: path.resolve(cwd, raw.referenceDir),
     store: { ...raw.store, root: path.resolve(cwd, raw.store.root ?? path.join(dataDir, 'store')), s3 },
     db: { ...raw.db, path: path.resolve(cwd, raw.db.path ?? path.join(dataDir, 'faldone.db')) },
     search: { ...raw.search, path: path.resolve(cwd, raw.search.path ?? path.join(dataDir, 'search.db')) },
+  };
+}
+
+function unionSettings(raw: RawConfig['union']): UnionSettings {
+  const codes = new Set(raw.comuni.map((c) => c.code));
+  const unknown = [raw.defaultComune, ...(raw.accessRequired === '*' ? [] : raw.accessRequired)].filter(
+    (c): c is string => c !== undefined && !codes.has(c),
+  );
+  if (unknown.length) throw new ConfigError(`invalid configuration: union: unknown Comune ${unknown.join(', ')}`);
+  const required = (code: string) => raw.accessRequired === '*' || raw.accessRequired.includes(code);
+  return {
+    name: raw.name,
+    comuni: raw.comuni.map((c) => ({ ...c, requireAccessRequest: c.requireAccessRequest || required(c.code) })),
+    defaultComune: raw.defaultComune ?? raw.comuni[0]!.code,
+    accessDays: raw.accessDays,
+    areaDays: raw.areaDays,
   };
 }

@@ -8,6 +8,8 @@ import type { ObjectStore } from '../store/object-store.ts';
 import type { ReferenceData } from '../classify/reference-data.ts';
 import type { Pipeline } from './pipeline.ts';
 import type { Metrics } from '../core/metrics.ts';
+import type { PaperStore } from '../paper/paper-store.ts';
+import type { Mailer } from '../notify/mailer.ts';
 
 export interface Services {
   config: Config;
@@ -17,6 +19,10 @@ export interface Services {
   search: SearchIndex;
   pipeline: Pipeline;
   metrics: Metrics;
+  /** Paper inventory, access requests and digitisation state (same database as `db`, own tables). */
+  paper: PaperStore;
+  /** E-mail notifications (file outbox by default). */
+  mailer: Mailer;
   reference(): ReferenceData; // loaded on first use, validated
   ocr(): OcrEngine; // created on first use: API-only processes never start tesseract workers
 }

@@ -17,6 +17,8 @@ import { Metrics } from '../core/metrics.ts';
 import type { AuthStore } from '../auth/auth-store.ts';
 import { openAuthStore } from '../auth/auth-store.factory.ts';
 import { SessionStore } from '../auth/session.store.ts';
+import { openPaperStore } from '../paper/paper-store.factory.ts';
+import { createMailer } from '../notify/mailer.factory.ts';
 
 export interface AppServices extends Services {
   ingest: IngestService;
@@ -35,6 +37,8 @@ export async function createServices(config: Config, logger: Logger, opts: { met
   const db = await createMetadataStore(config);
   // After the metadata store: on PostgreSQL both create the schema under one advisory lock, on SQLite the file exists.
   const auth = await openAuthStore(config.db);
+  const paper = await openPaperStore(config.db);
+  const mailer = createMailer(config.notify, logger);
   const sessions = new SessionStore({
     redis,
     prefix: config.redis.prefix,
@@ -62,6 +66,8 @@ export async function createServices(config: Config, logger: Logger, opts: { met
     search,
     pipeline,
     metrics: opts.metrics ?? new Metrics(),
+    paper,
+    mailer,
     reference: () => (reference ??= loadReferenceData({ configDir: config.referenceDir })),
     ocr: () =>
       (ocr ??=
@@ -101,6 +107,8 @@ export async function createServices(config: Config, logger: Logger, opts: { met
       if (ocr) await ocr.close();
       await search.close();
       await auth.close();
+      await paper.close();
+      await mailer.close();
       await db.close();
       await store.close();
       await redis.quit().catch(() => redis.disconnect());
