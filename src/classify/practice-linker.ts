@@ -20,6 +20,8 @@
 //  5. With neither number, parcel nor address: left unlinked (a system-made link from an earlier run is removed).
 // Re-running for the same document gives the same result and records nothing. Each change records an event
 // 'practice.linked' (actor 'system'); a practice emptied by a move is deleted.
+// Everything happens within the document's Comune: only its practices are looked up, absorbed or converged with, and
+// a new practice is created in it (the same number in two Comuni is two practices).
 import type { MetadataStore, Practice, PracticeMember } from '../db/metadata-store.ts';
 import { documentKeys, parcelLabel, type DocumentKeys, type LinkableMetadata } from './practice-keys.ts';
 
@@ -44,7 +46,7 @@ export interface LinkResult {
 /** Where a document goes: an existing practice, or one to create (create-or-get when it has a key). */
 interface Target {
   practiceId?: string;
-  create?: { key?: string; label: string };
+  create?: { key?: string; label: string; comune: string };
   confidence: number;
   reason: string;
   /** The place an unnumbered practice was created for, to converge with concurrent twins. */
@@ -72,7 +74,7 @@ export async function linkDocumentToPractice(
         confidence: current.confidence,
         reason: current.reason,
       };
-    const target = await decide(db, keys, metadata, current);
+    const target = await decide(db, document.comune, keys, metadata, current);
     if (!target) {
       if (!current) return { outcome: 'none' };
       await db.unlinkDocument(documentId);
@@ -119,7 +121,7 @@ export async function linkDocumentToPractice(
     }
     const absorbed = practice.key ? await absorbPlaceGroups(db, practice, keys, metadata) : 0;
     const converged = target.place
-      ? await convergeTwins(db, documentId, document.batchId, practice.id, target.place)
+      ? await convergeTwins(db, documentId, document.batchId, practice, target.place)
       : undefined;
     const final = converged ?? member;
     return {
@@ -134,6 +136,7 @@ export async function linkDocumentToPractice(
 
 async function decide(
   db: MetadataStore,
+  comune: string,
   keys: DocumentKeys,
   m: LinkableMetadata,
   current: PracticeMember | null,
@@ -142,23 +145,27 @@ async function decide(
   if (keys.practiceKey) {
     const confidence = practiceNumberConfidence(m.confidence);
     const reason = `numero di pratica ${keys.practiceKey}`;
-    const byKey = await db.getPracticeByKey(keys.practiceKey);
+    const byKey = await db.getPracticeByKey(keys.practiceKey, comune);
     if (byKey) return { practiceId: byKey.id, confidence, reason };
-    const holders = await ranked(db, { practiceKey: keys.practiceKey }, current);
+    const holders = await ranked(db, comune, { practiceKey: keys.practiceKey }, current);
     if (holders[0]) return { practiceId: holders[0].id, confidence, reason };
     return {
-      create: { key: keys.practiceKey, label: address ? `${keys.practiceKey} — ${address}` : keys.practiceKey },
+      create: {
+        key: keys.practiceKey,
+        label: address ? `${keys.practiceKey} — ${address}` : keys.practiceKey,
+        comune,
+      },
       confidence,
       reason,
     };
   }
   const parcel = m.cadastral && keys.parcelKey ? parcelLabel(m.cadastral) : undefined;
   if (keys.parcelKey) {
-    const best = (await ranked(db, { parcelKey: keys.parcelKey }, current))[0];
+    const best = (await ranked(db, comune, { parcelKey: keys.parcelKey }, current))[0];
     if (best) return { practiceId: best.id, confidence: CONFIDENCE.parcel, reason: `stessa particella ${parcel}` };
   }
   if (keys.addressKey) {
-    const best = (await ranked(db, { addressKey: keys.addressKey }, current))[0];
+    const best = (await ranked(db, comune, { addressKey: keys.addressKey }, current))[0];
     if (best) return { practiceId: best.id, confidence: CONFIDENCE.address, reason: `stesso indirizzo ${address}` };
   }
   const place: Target['place'] = keys.parcelKey
@@ -175,10 +182,10 @@ async function decide(
     const others = (await db.listPracticeMembers(current.practiceId)).filter(
       (x) => x.documentId !== current.documentId,
     );
-    if (own && !own.key && others.length === 0)
+    if (own && !own.key && own.comune === comune && others.length === 0)
       return { practiceId: own.id, confidence: CONFIDENCE.newPlace, reason, place };
   }
-  return { create: { label }, confidence: CONFIDENCE.newPlace, reason, place };
+  return { create: { label, comune }, confidence: CONFIDENCE.newPlace, reason, place };
 }
 
 /**
@@ -187,10 +194,11 @@ async function decide(
  */
 async function ranked(
   db: MetadataStore,
+  comune: string,
   key: DocumentKeys,
   current: PracticeMember | null,
 ): Promise<Array<Practice & { others: number }>> {
-  const found = await db.findPracticesByKeys(key);
+  const found = await db.findPracticesByKeys(key, comune);
   const out: Array<Practice & { others: number }> = [];
   for (const f of found) {
     const others = f.documents - (current?.practiceId === f.practiceId ? 1 : 0);
@@ -226,7 +234,9 @@ async function absorbPlaceGroups(
   const place: DocumentKeys = {};
   if (keys.parcelKey) place.parcelKey = keys.parcelKey;
   if (keys.addressKey) place.addressKey = keys.addressKey;
-  const groups = new Set((await db.findPracticesByKeys(place)).map((f) => f.practiceId).filter((id) => id !== into.id));
+  const groups = new Set(
+    (await db.findPracticesByKeys(place, into.comune)).map((f) => f.practiceId).filter((id) => id !== into.id),
+  );
   let moved = 0;
   for (const id of groups) {
     const group = await db.getPractice(id);
@@ -260,11 +270,12 @@ async function convergeTwins(
   db: MetadataStore,
   documentId: string,
   batchId: string,
-  ownId: string,
+  own: Practice,
   place: NonNullable<Target['place']>,
 ): Promise<PracticeMember | undefined> {
+  const ownId = own.id;
   const twins: Practice[] = [];
-  for (const f of await db.findPracticesByKeys({ [place.matchedOn]: place.key })) {
+  for (const f of await db.findPracticesByKeys({ [place.matchedOn]: place.key }, own.comune)) {
     const p = f.matchedOn === place.matchedOn ? await db.getPractice(f.practiceId) : null;
     if (p && !p.key && !twins.some((t) => t.id === p.id)) twins.push(p);
   }

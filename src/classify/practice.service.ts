@@ -1,5 +1,7 @@
 // The archivist's view of practices (fascicoli): list, open, merge, split, move a document, rename. Every link made
 // here is locked (a person decided it), so automatic relinking never undoes it; every change is recorded as an event.
+// A practice belongs to one Comune: only that Comune's documents go into it, and practices of two Comuni never merge.
+// (Whether the user may act on the Comune is the API's check: actsOn(scope, practice.comune).)
 import type { Logger } from '../core/logger.ts';
 import type {
   DocumentRecord,
@@ -26,6 +28,7 @@ export class PracticeError extends Error {
 const notFound = (message: string) => new PracticeError(message, 404, 'NOT_FOUND');
 const invalid = (message: string) => new PracticeError(message, 400, 'INVALID_REQUEST');
 const conflict = (message: string) => new PracticeError(message, 409, 'CONFLICT');
+const otherComune = (message: string) => new PracticeError(message, 409, 'COMUNE_MISMATCH');
 
 export const PRACTICE_LIST_MAX = 500;
 
@@ -51,14 +54,23 @@ export class PracticeService {
     private readonly logger: Logger,
   ) {}
 
-  /** Practices whose key or label contains `q`; a practice reference ("pe 123/87") is searched as its key. */
+  /**
+   * Practices whose key or label contains `q`; a practice reference ("pe 123/87") is searched as its key. With
+   * `comuni`, only those Comuni's practices.
+   */
   async list(
     q?: string,
     limit = 50,
     offset = 0,
+    opts: { comuni?: readonly string[] } = {},
   ): Promise<{ practices: PracticeWithCount[]; limit: number; offset: number }> {
     const query = q?.trim() ? (parsePracticeKey(q) ?? q.trim()) : undefined;
-    const practices = await this.db.listPractices({ ...(query ? { q: query } : {}), limit, offset });
+    const practices = await this.db.listPractices({
+      ...(query ? { q: query } : {}),
+      ...(opts.comuni ? { comuni: opts.comuni } : {}),
+      limit,
+      offset,
+    });
     return { practices, limit, offset };
   }
 
@@ -98,6 +110,11 @@ export class PracticeService {
     for (const id of from) {
       const practice = await this.db.getPractice(id);
       if (!practice) throw notFound(`Fascicolo da unire non trovato: ${id}`);
+      if (practice.comune !== into.comune) {
+        throw otherComune(
+          `Non si possono unire fascicoli di Comuni diversi: ${practice.label} (${practice.comune}) e ${into.label} (${into.comune})`,
+        );
+      }
       sources.push({ practice, members: await this.db.listPracticeMembers(id) });
     }
     const reason = `unito a ${into.label} da ${actor}`;
@@ -149,10 +166,14 @@ export class PracticeService {
       );
     }
     const key = opts.key === undefined ? undefined : this.validKey(opts.key);
-    if (key && (await this.db.getPracticeByKey(key)))
+    if (key && (await this.db.getPracticeByKey(key, source.comune)))
       throw conflict(`Esiste già il fascicolo ${key}: spostare i documenti in quello`);
     const label = opts.label?.trim() || key || `${source.label} — parte separata`;
-    const { created, practice } = await this.db.createPractice({ ...(key ? { key } : {}), label });
+    const { created, practice } = await this.db.createPractice({
+      ...(key ? { key } : {}),
+      label,
+      comune: source.comune,
+    });
     if (!created) throw conflict(`Esiste già il fascicolo ${key}: spostare i documenti in quello`);
     const reason = `separato da ${source.label} da ${actor}`;
     for (const id of ids) {
@@ -189,6 +210,11 @@ export class PracticeService {
     if (!doc) throw notFound('Documento non trovato');
     const practice = await this.db.getPractice(practiceId);
     if (!practice) throw notFound('Fascicolo non trovato');
+    if (practice.comune !== doc.comune) {
+      throw otherComune(
+        `Il documento appartiene al Comune ${doc.comune} e il fascicolo ${practice.label} al Comune ${practice.comune}: non si possono collegare`,
+      );
+    }
     const current = await this.db.practiceMember(documentId);
     const same = current?.practiceId === practiceId;
     const keys: DocumentKeys = current
@@ -224,7 +250,7 @@ export class PracticeService {
     const patch: { key?: string | null; label?: string } = {};
     if (change.key !== undefined) {
       patch.key = change.key === null ? null : this.validKey(change.key);
-      const other = patch.key ? await this.db.getPracticeByKey(patch.key) : null;
+      const other = patch.key ? await this.db.getPracticeByKey(patch.key, practice.comune) : null;
       if (other && other.id !== id)
         throw conflict(`Esiste già il fascicolo ${patch.key}: unire i fascicoli invece di rinominare`);
     }
@@ -236,7 +262,7 @@ export class PracticeService {
     try {
       await this.db.updatePractice(id, patch);
     } catch (err) {
-      if (patch.key && (await this.db.getPracticeByKey(patch.key))?.id !== id) {
+      if (patch.key && (await this.db.getPracticeByKey(patch.key, practice.comune))?.id !== id) {
         throw conflict(`Esiste già il fascicolo ${patch.key}: unire i fascicoli invece di rinominare`);
       }
       throw err;

@@ -1,4 +1,7 @@
 // MetadataStore port: batches, documents, pages and the event log. SQLite by default; PostgreSQL later.
+// Every batch, document, practice and protocol entry belongs to one Comune of the union (tenancy, issue 11); list
+// methods take `comuni` and `scope` filters so the SQL does the filtering.
+import type { TenantScope } from '../tenancy/tenant-scope.ts';
 
 export const DOCUMENT_STEPS = ['received', 'preparing', 'ocr', 'assembling', 'classifying', 'archiving', 'indexing'] as const;
 export type DocumentStep = (typeof DOCUMENT_STEPS)[number];
@@ -9,6 +12,10 @@ export interface Batch {
   id: string;
   label: string;
   source: string; // 'upload' | 'cli' | 'demo' | …
+  /** Comune the batch was loaded for; its documents belong to it. */
+  comune: string;
+  /** Default of its documents: restricted to the Comune's staff instead of shared with the union. */
+  restricted: boolean;
   createdAt: string; // ISO
 }
 
@@ -41,6 +48,10 @@ export interface DocumentRecord {
   classification?: unknown; // classifier output (JSON)
   title?: string;
   year?: number; // year the package is filed under (ingest year)
+  /** Comune holding the document (its batch's when created; a duplicate keeps the first document's). */
+  comune: string;
+  /** Visible only to the staff of its Comune (TenantScope.full), not shared with the union. */
+  restricted: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,7 +86,54 @@ export interface BatchSummary {
   done: boolean; // every accepted document reached a terminal status
 }
 
-export type DocumentPatch = Partial<Pick<DocumentRecord, 'status' | 'error' | 'failedStep' | 'pageCount' | 'archiveKey' | 'classification' | 'title'>>;
+/** `comune` and `restricted`, like `status`, cannot be cleared: patched to undefined they are left as they are. */
+export type DocumentPatch = Partial<
+  Pick<
+    DocumentRecord,
+    'status' | 'error' | 'failedStep' | 'pageCount' | 'archiveKey' | 'classification' | 'title' | 'comune' | 'restricted'
+  >
+>;
+
+/** A new document: `comune` and `restricted` default to its batch's. */
+export type NewDocument = Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status' | 'comune' | 'restricted'> & {
+  createdAt?: string;
+  comune?: string;
+  restricted?: boolean;
+};
+
+/** Which documents a list or count covers. An empty `comuni` list matches nothing. */
+export interface DocumentFilter {
+  batchId?: string;
+  status?: DocumentStatus;
+  /** Only documents of these Comuni. */
+  comuni?: readonly string[];
+  /** Only documents the scope may see: shared ones, and restricted ones of the Comuni in `scope.full`. */
+  scope?: TenantScope;
+}
+
+export interface NewBatch {
+  label: string;
+  source: string;
+  /** Default DEFAULT_COMUNE_CODE. */
+  comune?: string;
+  /** Default false. */
+  restricted?: boolean;
+  /** Given only when rebuilding from the archive packages. */
+  id?: string;
+  createdAt?: string;
+}
+
+/** Which batches a list or count covers. An empty `comuni` list matches nothing. */
+export interface BatchFilter {
+  comuni?: readonly string[];
+}
+
+/** A change across Comuni the store refuses (e.g. merging practices of two Comuni). */
+export class ComuneMismatchError extends Error {
+  override name = 'ComuneMismatchError';
+  readonly statusCode = 409;
+  readonly code = 'COMUNE_MISMATCH';
+}
 
 // ---- Records management (issue 7): protocol register, routing review, practices (fascicoli) ----
 
@@ -85,6 +143,8 @@ export type DocumentPatch = Partial<Pick<DocumentRecord, 'status' | 'error' | 'f
  */
 export interface ProtocolEntry {
   documentId: string;
+  /** The document's Comune: each Comune keeps its own register. */
+  comune: string;
   number: number;
   year: number;
   date?: string; // ISO yyyy-mm-dd
@@ -127,6 +187,8 @@ export interface RoutingReviewFilter {
   state?: RoutingReviewState | RoutingReviewState[];
   office?: string; // matches current.office
   titolarioClass?: string; // matches current.titolarioClass
+  /** Only reviews of documents of these Comuni (an empty list matches nothing). */
+  comuni?: readonly string[];
   /** Only reviews updated at or after this ISO time (e.g. decisions since the last retrain). */
   since?: string;
   limit?: number;
@@ -135,6 +197,8 @@ export interface RoutingReviewFilter {
 
 export interface Practice {
   id: string; // uuid
+  /** Comune of the practice; keys are unique per Comune, and only its documents belong to it. */
+  comune: string;
   /** Normalised practice key ("PE 123/1987") when the fascicolo is a numbered practice; absent when grouped by place. */
   key?: string;
   label: string; // for people: "PE 123/1987 — Via Roma 12" or "Foglio 12 mappale 345"
@@ -165,19 +229,22 @@ export interface PracticeWithCount extends Practice {
 
 export interface MetadataStore {
   /** id and createdAt are given only when rebuilding from the archive packages. */
-  createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch>;
+  createBatch(input: NewBatch): Promise<Batch>;
   getBatch(id: string): Promise<Batch | null>;
-  listBatches(opts?: { limit?: number; offset?: number }): Promise<Batch[]>;
+  /** Newest first. */
+  listBatches(opts?: BatchFilter & { limit?: number; offset?: number }): Promise<Batch[]>;
+  countBatches(filter?: BatchFilter): Promise<number>;
   batchSummary(id: string): Promise<BatchSummary | null>;
   addBatchItem(item: BatchItem): Promise<void>;
   listBatchItems(batchId: string): Promise<BatchItem[]>;
 
   /** Insert unless a document with the same sha256 exists; `created` says which happened. */
-  createDocument(
-    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'> & { createdAt?: string },
-  ): Promise<{ created: boolean; document: DocumentRecord }>;
-  getDocument(id: string): Promise<DocumentRecord | null>;
-  listDocuments(opts: { batchId?: string; status?: DocumentStatus; limit?: number; offset?: number }): Promise<DocumentRecord[]>;
+  createDocument(input: NewDocument): Promise<{ created: boolean; document: DocumentRecord }>;
+  /** With `scope`, null also for a document the scope may not see (no existence leak). */
+  getDocument(id: string, scope?: TenantScope): Promise<DocumentRecord | null>;
+  /** In creation order. */
+  listDocuments(opts: DocumentFilter & { limit?: number; offset?: number }): Promise<DocumentRecord[]>;
+  countDocuments(filter?: DocumentFilter): Promise<number>;
   updateDocument(id: string, patch: DocumentPatch): Promise<void>;
 
   replacePages(documentId: string, pages: PageRecord[]): Promise<void>;
@@ -187,8 +254,13 @@ export interface MetadataStore {
   listEvents(filter: { documentId?: string; batchId?: string }): Promise<EventRecord[]>;
 
   // Protocol register (insert-once; never updated or deleted).
-  /** Registers the entry unless the document already has one; `created` false returns the existing entry unchanged. */
-  registerProtocol(entry: Omit<ProtocolEntry, 'registeredAt'> & { registeredAt?: string }): Promise<{ created: boolean; entry: ProtocolEntry }>;
+  /**
+   * Registers the entry unless the document already has one; `created` false returns the existing entry unchanged.
+   * Without `comune`, the entry takes the document's (DEFAULT_COMUNE_CODE for a document the store does not hold).
+   */
+  registerProtocol(
+    entry: Omit<ProtocolEntry, 'registeredAt' | 'comune'> & { registeredAt?: string; comune?: string },
+  ): Promise<{ created: boolean; entry: ProtocolEntry }>;
   getProtocol(documentId: string): Promise<ProtocolEntry | null>;
 
   // Routing review queue.
@@ -226,26 +298,54 @@ export interface MetadataStore {
   }): Promise<RoutingReview | null>;
 
   // Practices (fascicoli) and their documents. A document belongs to at most one practice.
-  /** Creates a practice; with a key, returns the existing practice of that key instead (`created` false). */
-  createPractice(input: { key?: string; label: string; id?: string }): Promise<{ created: boolean; practice: Practice }>;
+  /**
+   * Creates a practice of `comune` (default DEFAULT_COMUNE_CODE); with a key, returns the existing practice of that
+   * key in that Comune instead (`created` false).
+   */
+  createPractice(input: {
+    key?: string;
+    label: string;
+    id?: string;
+    comune?: string;
+  }): Promise<{ created: boolean; practice: Practice }>;
   getPractice(id: string): Promise<Practice | null>;
-  getPracticeByKey(key: string): Promise<Practice | null>;
+  /** With `comune`, that Comune's practice of the key; without, the key's practice in the first Comune by code. */
+  getPracticeByKey(key: string, comune?: string): Promise<Practice | null>;
+  /** A key another practice of the same Comune has is refused. */
   updatePractice(id: string, patch: { key?: string | null; label?: string }): Promise<void>;
   /** Deletes a practice that has no documents left; returns false (and deletes nothing) when it still has some. */
   deletePracticeIfEmpty(id: string): Promise<boolean>;
-  /** With `q`, practices whose key or label contains it (case-insensitive). Ordered by key, then label, then id. */
-  listPractices(opts?: { q?: string; limit?: number; offset?: number }): Promise<PracticeWithCount[]>;
-  /** Puts the document in the practice (moving it out of any other one). */
+  /**
+   * With `q`, practices whose key or label contains it (case-insensitive); with `comuni`, only those Comuni's (an
+   * empty list matches nothing). Ordered by key, then label, then id.
+   */
+  listPractices(opts?: {
+    q?: string;
+    comuni?: readonly string[];
+    limit?: number;
+    offset?: number;
+  }): Promise<PracticeWithCount[]>;
+  /**
+   * Puts the document in the practice (moving it out of any other one). A document the store holds goes only into a
+   * practice of its own Comune (ComuneMismatchError otherwise).
+   */
   linkDocument(member: Omit<PracticeMember, 'linkedAt'> & { linkedAt?: string }): Promise<void>;
   unlinkDocument(documentId: string): Promise<void>;
   practiceMember(documentId: string): Promise<PracticeMember | null>;
   /** Members ordered by linkedAt then documentId. */
   listPracticeMembers(practiceId: string): Promise<PracticeMember[]>;
-  /** Practices having a member with any of these keys, with which key matched (a practice may appear once per key). */
-  findPracticesByKeys(keys: { practiceKey?: string; parcelKey?: string; addressKey?: string }): Promise<
-    Array<{ practiceId: string; matchedOn: 'practiceKey' | 'parcelKey' | 'addressKey'; documents: number }>
-  >;
-  /** Moves every member of `fromIds` into `intoId` in one transaction, then deletes the emptied practices. */
+  /**
+   * Practices having a member with any of these keys, with which key matched (a practice may appear once per key);
+   * with `comune`, only that Comune's practices.
+   */
+  findPracticesByKeys(
+    keys: { practiceKey?: string; parcelKey?: string; addressKey?: string },
+    comune?: string,
+  ): Promise<Array<{ practiceId: string; matchedOn: 'practiceKey' | 'parcelKey' | 'addressKey'; documents: number }>>;
+  /**
+   * Moves every member of `fromIds` into `intoId` in one transaction, then deletes the emptied practices. Practices of
+   * another Comune than `intoId`'s are refused (ComuneMismatchError, nothing changes).
+   */
   mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number>;
 
   close(): Promise<void>;

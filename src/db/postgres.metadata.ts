@@ -8,16 +8,22 @@
 //   surrogates become U+FFFD, so garbage extracted from a broken PDF cannot make a write fail.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
+import type { TenantScope } from '../tenancy/tenant-scope.ts';
 import {
   TERMINAL_STATUSES,
   type Batch,
+  type BatchFilter,
   type BatchItem,
   type BatchSummary,
+  type DocumentFilter,
   type DocumentPatch,
   type DocumentRecord,
   type DocumentStatus,
   type EventRecord,
   type MetadataStore,
+  type NewBatch,
+  type NewDocument,
   type PageRecord,
   type Practice,
   type PracticeMember,
@@ -40,9 +46,11 @@ import type {
 } from './records.rows.ts';
 import {
   PATCH_COLUMNS,
+  UNCLEARABLE,
   batchFromRow,
   batchItemFromRow,
   documentFromRow,
+  documentConditions,
   documentInsertParams,
   opt,
   type Row,
@@ -52,6 +60,18 @@ import { PostgresRecords } from './postgres.records.ts';
 import { NOW, clean, isoTime, toJson, typeParsers } from './postgres.values.ts';
 
 export { pgSafeText } from './postgres.values.ts';
+
+/** Conditions of a document filter, pushing their values onto `args` ($n placeholders). */
+function documentWhere(f: DocumentFilter, args: unknown[]): string[] {
+  const param = (v: unknown) => (args.push(v), `$${args.length}`);
+  return documentConditions(f, param, (values) => values.map(param).join(', '), 'false');
+}
+
+function batchWhere(f: BatchFilter, args: unknown[]): string {
+  if (!f.comuni) return '';
+  args.push(f.comuni);
+  return `WHERE comune = ANY($${args.length}::text[])`;
+}
 
 export interface PostgresMetadataOptions {
   /** e.g. postgres://user:pass@host:5432/db */
@@ -106,11 +126,18 @@ export class PostgresMetadataStore implements MetadataStore {
     return this.pool.query<Row>(sql, clean(params));
   }
 
-  async createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch> {
+  async createBatch(input: NewBatch): Promise<Batch> {
     const { rows } = await this.query(
-      `INSERT INTO ${this.t('batches')} (id, label, source, created_at)
-       VALUES ($1, $2, $3, coalesce($4::timestamptz, ${NOW})) RETURNING *`,
-      [input.id ?? randomUUID(), input.label, input.source, isoTime(input.createdAt)],
+      `INSERT INTO ${this.t('batches')} (id, label, source, comune, restricted, created_at)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, ${NOW})) RETURNING *`,
+      [
+        input.id ?? randomUUID(),
+        input.label,
+        input.source,
+        input.comune ?? DEFAULT_COMUNE_CODE,
+        input.restricted ?? false,
+        isoTime(input.createdAt),
+      ],
     );
     return batchFromRow(rows[0]!);
   }
@@ -120,12 +147,23 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows[0] ? batchFromRow(rows[0]) : null;
   }
 
-  async listBatches(opts: { limit?: number; offset?: number } = {}): Promise<Batch[]> {
+  async listBatches(opts: BatchFilter & { limit?: number; offset?: number } = {}): Promise<Batch[]> {
+    const args: unknown[] = [];
+    const where = batchWhere(opts, args);
+    args.push(opts.limit ?? 50, opts.offset ?? 0);
     const { rows } = await this.query(
-      `SELECT * FROM ${this.t('batches')} ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
-      [opts.limit ?? 50, opts.offset ?? 0],
+      `SELECT * FROM ${this.t('batches')} ${where}
+       ORDER BY created_at DESC, id LIMIT $${args.length - 1} OFFSET $${args.length}`,
+      args,
     );
     return rows.map(batchFromRow);
+  }
+
+  async countBatches(filter: BatchFilter = {}): Promise<number> {
+    const args: unknown[] = [];
+    const where = batchWhere(filter, args);
+    const { rows } = await this.query(`SELECT count(*) AS n FROM ${this.t('batches')} ${where}`, args);
+    return Number(rows[0]!.n);
   }
 
   async batchSummary(id: string): Promise<BatchSummary | null> {
@@ -171,18 +209,19 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.map(batchItemFromRow);
   }
 
-  async createDocument(
-    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'> & { createdAt?: string },
-  ): Promise<{ created: boolean; document: DocumentRecord }> {
+  async createDocument(input: NewDocument): Promise<{ created: boolean; document: DocumentRecord }> {
     // Two statements on purpose: after ON CONFLICT DO NOTHING lost to a concurrent insert, a new statement (READ
-    // COMMITTED) sees the winner's committed row, which a CTE in the same statement would not.
+    // COMMITTED) sees the winner's committed row, which a CTE in the same statement would not. Comune and restricted
+    // not given come from the batch (an unknown batch leaves them NULL: the insert fails, as the foreign key would).
     const inserted = await this.query(
       `INSERT INTO ${this.t('documents')} (id, sha256, batch_id, filename, media_type, size, status, error, failed_step,
-         page_count, archive_key, classification, title, year, created_at, updated_at)
+         page_count, archive_key, classification, title, year, comune, restricted, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'received', $7, $8, $9, $10, $11::jsonb, $12, $13,
-               coalesce($14::timestamptz, ${NOW}), coalesce($14::timestamptz, ${NOW}))
+               coalesce($14::text, (SELECT comune FROM ${this.t('batches')} WHERE id = $3)),
+               coalesce($15::boolean, (SELECT restricted FROM ${this.t('batches')} WHERE id = $3)),
+               coalesce($16::timestamptz, ${NOW}), coalesce($16::timestamptz, ${NOW}))
        ON CONFLICT DO NOTHING RETURNING *`,
-      [...documentInsertParams(input, toJson), isoTime(input.createdAt)],
+      [...documentInsertParams(input, toJson, (v) => v), isoTime(input.createdAt)],
     );
     if (inserted.rows[0]) return { created: true, document: documentFromRow(inserted.rows[0]) };
     const { rows } = await this.query(
@@ -193,21 +232,16 @@ export class PostgresMetadataStore implements MetadataStore {
     return { created: false, document: documentFromRow(rows[0]) };
   }
 
-  async getDocument(id: string): Promise<DocumentRecord | null> {
-    const { rows } = await this.query(`SELECT * FROM ${this.t('documents')} WHERE id = $1`, [id]);
+  async getDocument(id: string, scope?: TenantScope): Promise<DocumentRecord | null> {
+    const args: unknown[] = [id];
+    const where = ['id = $1', ...documentWhere({ scope }, args)];
+    const { rows } = await this.query(`SELECT * FROM ${this.t('documents')} WHERE ${where.join(' AND ')}`, args);
     return rows[0] ? documentFromRow(rows[0]) : null;
   }
 
-  async listDocuments(opts: {
-    batchId?: string;
-    status?: DocumentStatus;
-    limit?: number;
-    offset?: number;
-  }): Promise<DocumentRecord[]> {
-    const where: string[] = [];
+  async listDocuments(opts: DocumentFilter & { limit?: number; offset?: number }): Promise<DocumentRecord[]> {
     const args: unknown[] = [];
-    if (opts.batchId) (args.push(opts.batchId), where.push(`batch_id = $${args.length}`));
-    if (opts.status) (args.push(opts.status), where.push(`status = $${args.length}`));
+    const where = documentWhere(opts, args);
     args.push(opts.limit ?? 1000, opts.offset ?? 0);
     const { rows } = await this.query(
       `SELECT * FROM ${this.t('documents')} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
@@ -217,14 +251,25 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.map((r) => documentFromRow(r));
   }
 
+  async countDocuments(filter: DocumentFilter = {}): Promise<number> {
+    const args: unknown[] = [];
+    const where = documentWhere(filter, args);
+    const { rows } = await this.query(
+      `SELECT count(*) AS n FROM ${this.t('documents')} ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`,
+      args,
+    );
+    return Number(rows[0]!.n);
+  }
+
   /** Only the keys present in `patch` change; a key present with value undefined clears the field (NULL), except
-   *  `status`, which cannot be cleared and is then left as it is. An empty patch changes nothing, not even updatedAt. */
+   *  `status`, `comune` and `restricted`, which cannot be cleared and are then left as they are. An empty patch
+   *  changes nothing, not even updatedAt. */
   async updateDocument(id: string, patch: DocumentPatch): Promise<void> {
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(patch) as Array<[keyof DocumentPatch, unknown]>) {
       const column = PATCH_COLUMNS[k];
-      if (!column || (k === 'status' && v === undefined)) continue;
+      if (!column || (UNCLEARABLE.has(k) && (v === undefined || v === null))) continue;
       args.push(k === 'classification' ? toJson(v) : (v ?? null));
       sets.push(`${column} = $${args.length}${k === 'classification' ? '::jsonb' : ''}`);
     }
@@ -338,8 +383,8 @@ export class PostgresMetadataStore implements MetadataStore {
   getPractice(id: string): Promise<Practice | null> {
     return this.records.getPractice(id);
   }
-  getPracticeByKey(key: string): Promise<Practice | null> {
-    return this.records.getPracticeByKey(key);
+  getPracticeByKey(key: string, comune?: string): Promise<Practice | null> {
+    return this.records.getPracticeByKey(key, comune);
   }
   updatePractice(id: string, patch: PracticePatch): Promise<void> {
     return this.records.updatePractice(id, patch);
@@ -362,8 +407,8 @@ export class PostgresMetadataStore implements MetadataStore {
   listPracticeMembers(practiceId: string): Promise<PracticeMember[]> {
     return this.records.listPracticeMembers(practiceId);
   }
-  findPracticesByKeys(keys: PracticeKeys): Promise<PracticeMatch[]> {
-    return this.records.findPracticesByKeys(keys);
+  findPracticesByKeys(keys: PracticeKeys, comune?: string): Promise<PracticeMatch[]> {
+    return this.records.findPracticesByKeys(keys, comune);
   }
   mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number> {
     return this.records.mergePractices(intoId, fromIds, by);

@@ -3,6 +3,7 @@
 // others wait on the lock, then find every version already recorded in <schema>.schema_migrations.
 // Never edit a migration that has shipped: append a new one.
 import type pg from 'pg';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
 
 export interface PgMigration {
   version: number;
@@ -143,6 +144,26 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX practice_members_practice_key ON ${s}.practice_members (practice_key);
       CREATE INDEX practice_members_parcel_key ON ${s}.practice_members (parcel_key);
       CREATE INDEX practice_members_address_key ON ${s}.practice_members (address_key);`,
+  },
+  {
+    version: 3,
+    name: 'tenancy',
+    // Every batch, document, practice and protocol entry belongs to a Comune of the union; existing rows to the
+    // default one, shared. Practice keys become unique per (comune, key).
+    sql: (s) => `
+      ALTER TABLE ${s}.batches
+        ADD COLUMN comune text COLLATE "C" NOT NULL DEFAULT '${DEFAULT_COMUNE_CODE}',
+        ADD COLUMN restricted boolean NOT NULL DEFAULT false;
+      CREATE INDEX batches_comune ON ${s}.batches (comune, created_at DESC, id);
+      ALTER TABLE ${s}.documents
+        ADD COLUMN comune text COLLATE "C" NOT NULL DEFAULT '${DEFAULT_COMUNE_CODE}',
+        ADD COLUMN restricted boolean NOT NULL DEFAULT false;
+      CREATE INDEX documents_comune ON ${s}.documents (comune, restricted);
+      ALTER TABLE ${s}.protocol_register ADD COLUMN comune text COLLATE "C" NOT NULL DEFAULT '${DEFAULT_COMUNE_CODE}';
+      CREATE INDEX protocol_register_comune ON ${s}.protocol_register (comune, year, number);
+      ALTER TABLE ${s}.practices ADD COLUMN comune text COLLATE "C" NOT NULL DEFAULT '${DEFAULT_COMUNE_CODE}';
+      ALTER TABLE ${s}.practices DROP CONSTRAINT practices_key_key;
+      ALTER TABLE ${s}.practices ADD CONSTRAINT practices_comune_key UNIQUE (comune, key);`,
   },
 ];
 

@@ -2,6 +2,7 @@
 // PostgresMetadataStore, which delegates these methods here; the tables come from migration 2 (postgres.migrations.ts).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
 import type {
   Practice,
   PracticeMember,
@@ -15,6 +16,8 @@ import {
   PRACTICE_LIST_LIMIT,
   ROUTING_LIST_LIMIT,
   checkProtocolEntry,
+  checkSameComune,
+  linkMismatch,
   filterStates,
   fold,
   matchFromRow,
@@ -59,10 +62,22 @@ export class PostgresRecords implements RecordsStore {
     checkProtocolEntry(e);
     // Two statements, as createDocument: after losing to a concurrent insert, the SELECT sees the winner's row.
     const inserted = await this.one(
-      `INSERT INTO ${this.t('protocol_register')} (document_id, number, year, date, source, registered_at, registered_by)
-       VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, ${NOW}), $7)
+      `INSERT INTO ${this.t('protocol_register')} (document_id, number, year, date, source, registered_at, registered_by,
+         comune)
+       VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, ${NOW}), $7,
+         coalesce($8::text, (SELECT comune FROM ${this.t('documents')} WHERE id = $1), $9::text))
        ON CONFLICT (document_id) DO NOTHING RETURNING *`,
-      [e.documentId, e.number, e.year, e.date ?? null, e.source, isoTime(e.registeredAt), e.registeredBy],
+      [
+        e.documentId,
+        e.number,
+        e.year,
+        e.date ?? null,
+        e.source,
+        isoTime(e.registeredAt),
+        e.registeredBy,
+        e.comune ?? null,
+        DEFAULT_COMUNE_CODE,
+      ],
     );
     if (inserted) return { created: true, entry: protocolFromRow(inserted) };
     const entry = await this.getProtocol(e.documentId);
@@ -117,6 +132,10 @@ export class PostgresRecords implements RecordsStore {
     if (f.office !== undefined) (args.push(f.office), conds.push(`current_office = $${args.length}`));
     if (f.titolarioClass !== undefined) (args.push(f.titolarioClass), conds.push(`current_class = $${args.length}`));
     if (f.since !== undefined) (args.push(isoTime(f.since)), conds.push(`updated_at >= $${args.length}::timestamptz`));
+    if (f.comuni) {
+      args.push(f.comuni);
+      conds.push(`document_id IN (SELECT id FROM ${this.t('documents')} WHERE comune = ANY($${args.length}::text[]))`);
+    }
     return conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   }
 
@@ -164,11 +183,13 @@ export class PostgresRecords implements RecordsStore {
   async createPractice(input: PracticeInput): Promise<{ created: boolean; practice: Practice }> {
     // Only a key conflict is skipped (a duplicate id still fails); after losing a race for the key, the next
     // statement sees the winner's committed row.
+    const comune = input.comune ?? DEFAULT_COMUNE_CODE;
     const inserted = await this.one(
-      `INSERT INTO ${this.t('practices')} (id, key, label, key_fold, label_fold, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, ${NOW}, ${NOW}) ON CONFLICT (key) DO NOTHING RETURNING *`,
+      `INSERT INTO ${this.t('practices')} (id, comune, key, label, key_fold, label_fold, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, ${NOW}, ${NOW}) ON CONFLICT (comune, key) DO NOTHING RETURNING *`,
       [
         input.id ?? randomUUID(),
+        comune,
         input.key ?? null,
         input.label,
         input.key === undefined ? null : fold(input.key),
@@ -176,7 +197,7 @@ export class PostgresRecords implements RecordsStore {
       ],
     );
     if (inserted) return { created: true, practice: practiceFromRow(inserted) };
-    const practice = await this.getPracticeByKey(input.key!);
+    const practice = await this.getPracticeByKey(input.key!, comune);
     if (!practice) throw new Error(`practice ${input.key} neither inserted nor found`);
     return { created: false, practice };
   }
@@ -186,8 +207,11 @@ export class PostgresRecords implements RecordsStore {
     return r ? practiceFromRow(r) : null;
   }
 
-  async getPracticeByKey(key: string): Promise<Practice | null> {
-    const r = await this.one(`SELECT * FROM ${this.t('practices')} WHERE key = $1`, [key]);
+  async getPracticeByKey(key: string, comune?: string): Promise<Practice | null> {
+    const r =
+      comune === undefined
+        ? await this.one(`SELECT * FROM ${this.t('practices')} WHERE key = $1 ORDER BY comune LIMIT 1`, [key])
+        : await this.one(`SELECT * FROM ${this.t('practices')} WHERE comune = $1 AND key = $2`, [comune, key]);
     return r ? practiceFromRow(r) : null;
   }
 
@@ -227,12 +251,18 @@ export class PostgresRecords implements RecordsStore {
 
   async listPractices(opts: PracticeListOptions = {}): Promise<PracticeWithCount[]> {
     const q = opts.q === undefined || opts.q === '' ? undefined : fold(opts.q);
-    const args: unknown[] = q === undefined ? [] : [q];
+    const args: unknown[] = [];
+    const conds: string[] = [];
+    if (q !== undefined) {
+      args.push(q);
+      conds.push(`(strpos(p.key_fold, $${args.length}) > 0 OR strpos(p.label_fold, $${args.length}) > 0)`);
+    }
+    if (opts.comuni) (args.push(opts.comuni), conds.push(`p.comune = ANY($${args.length}::text[])`));
     args.push(opts.limit ?? PRACTICE_LIST_LIMIT, opts.offset ?? 0);
     const { rows } = await this.query(
       `SELECT p.*, coalesce(c.n, 0) AS documents FROM ${this.t('practices')} p
          LEFT JOIN (${this.memberCounts()}) c ON c.practice_id = p.id
-       ${q === undefined ? '' : 'WHERE strpos(p.key_fold, $1) > 0 OR strpos(p.label_fold, $1) > 0'}
+       ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
        ORDER BY p.key NULLS LAST, p.label, p.id LIMIT $${args.length - 1} OFFSET $${args.length}`,
       args,
     );
@@ -240,10 +270,14 @@ export class PostgresRecords implements RecordsStore {
   }
 
   async linkDocument(m: MemberInput): Promise<void> {
-    await this.query(
+    // One statement: a document of another Comune than the practice's inserts (and updates) nothing.
+    const { rowCount } = await this.query(
       `INSERT INTO ${this.t('practice_members')} (document_id, practice_id, confidence, reason, linked_by, locked,
          practice_key, parcel_key, address_key, linked_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, ${NOW}))
+       SELECT $1::text, $2::text, $3::float8, $4::text, $5::text, $6::boolean, $7::text, $8::text, $9::text,
+         coalesce($10::timestamptz, ${NOW})
+       WHERE NOT EXISTS (SELECT 1 FROM ${this.t('documents')} d JOIN ${this.t('practices')} p ON p.id = $2
+                         WHERE d.id = $1 AND d.comune <> p.comune)
        ON CONFLICT (document_id) DO UPDATE SET practice_id = excluded.practice_id, confidence = excluded.confidence,
          reason = excluded.reason, linked_by = excluded.linked_by, locked = excluded.locked,
          practice_key = excluded.practice_key, parcel_key = excluded.parcel_key, address_key = excluded.address_key,
@@ -261,6 +295,7 @@ export class PostgresRecords implements RecordsStore {
         isoTime(m.linkedAt),
       ],
     );
+    if (rowCount === 0) throw linkMismatch(m.documentId, m.practiceId);
   }
 
   async unlinkDocument(documentId: string): Promise<void> {
@@ -280,15 +315,17 @@ export class PostgresRecords implements RecordsStore {
     return rows.map(memberFromRow);
   }
 
-  async findPracticesByKeys(keys: PracticeKeys): Promise<PracticeMatch[]> {
+  async findPracticesByKeys(keys: PracticeKeys, comune?: string): Promise<PracticeMatch[]> {
     const parts: string[] = [];
-    const args: unknown[] = [];
+    const args: unknown[] = comune === undefined ? [] : [comune];
+    const inComune =
+      comune === undefined ? '' : `AND practice_id IN (SELECT id FROM ${this.t('practices')} WHERE comune = $1)`;
     for (const [i, [kind, column]] of KEY_COLUMNS.entries()) {
       const value = keys[kind];
       if (value === undefined) continue;
       args.push(value);
       parts.push(`SELECT DISTINCT practice_id, '${kind}'::text AS matched_on, ${i} AS kind_order
-                  FROM ${this.t('practice_members')} WHERE ${column} = $${args.length}`);
+                  FROM ${this.t('practice_members')} WHERE ${column} = $${args.length} ${inComune}`);
     }
     if (!parts.length) return [];
     const { rows } = await this.query(
@@ -309,11 +346,12 @@ export class PostgresRecords implements RecordsStore {
         // Locks the practices involved (in id order, so two merges cannot deadlock): a document linked meanwhile
         // into a practice being emptied waits, then fails on the foreign key instead of being left behind.
         const { rows } = await this.query(
-          `SELECT id FROM ${this.t('practices')} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+          `SELECT id, comune FROM ${this.t('practices')} WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`,
           [[intoId, ...from]],
           client,
         );
         if (!rows.some((r) => r.id === intoId)) throw new Error(`practice ${intoId} not found`);
+        checkSameComune([...new Set(rows.map((r) => r.comune as string))]);
         const moved = await this.query(
           `UPDATE ${this.t('practice_members')} SET practice_id = $1, reason = $2, linked_by = $3, linked_at = ${NOW}
            WHERE practice_id = ANY($4::text[])`,

@@ -1,15 +1,16 @@
 // Records management (protocol register, routing reviews, practices) for the SQL adapters: the method signatures,
 // input checks and row ↔ record mapping both engines share (same column names in SQLite and PostgreSQL).
-import type {
-  MetadataStore,
-  Practice,
-  PracticeMember,
-  PracticeWithCount,
-  ProtocolEntry,
-  RoutingAssignment,
-  RoutingReview,
-  RoutingReviewFilter,
-  RoutingReviewState,
+import {
+  ComuneMismatchError,
+  type MetadataStore,
+  type Practice,
+  type PracticeMember,
+  type PracticeWithCount,
+  type ProtocolEntry,
+  type RoutingAssignment,
+  type RoutingReview,
+  type RoutingReviewFilter,
+  type RoutingReviewState,
 } from './metadata-store.ts';
 import { opt, type Row } from './rows.ts';
 
@@ -49,6 +50,19 @@ export type PracticeKeys = Parameters<MetadataStore['findPracticesByKeys']>[0];
 export type PracticeMatch = Awaited<ReturnType<MetadataStore['findPracticesByKeys']>>[number];
 
 export const ROUTING_LIST_LIMIT = 1000;
+
+/** Refuses merging practices of several Comuni (`comuni`: the distinct Comuni of the practices involved). */
+export function checkSameComune(comuni: readonly string[]): void {
+  if (comuni.length > 1)
+    throw new ComuneMismatchError(
+      `Non si possono unire fascicoli di Comuni diversi (${[...comuni].sort().join(', ')})`,
+    );
+}
+
+export const linkMismatch = (documentId: string, practiceId: string) =>
+  new ComuneMismatchError(
+    `Il documento ${documentId} e il fascicolo ${practiceId} appartengono a Comuni diversi: non si possono collegare`,
+  );
 export const PRACTICE_LIST_LIMIT = 1000;
 
 /** Refuses an entry the register must never hold, before it is written (it could not be corrected afterwards). */
@@ -80,6 +94,7 @@ export const KEY_COLUMNS = [
 
 export const protocolFromRow = (r: Row): ProtocolEntry => ({
   documentId: r.document_id as string,
+  comune: r.comune as string,
   number: Number(r.number),
   year: Number(r.year),
   date: opt(r.date),
@@ -120,6 +135,7 @@ export function routingReviewFromRow(r: Row, readJson: (v: unknown) => unknown =
 
 export const practiceFromRow = (r: Row): Practice => ({
   id: r.id as string,
+  comune: r.comune as string,
   key: opt(r.key),
   label: r.label as string,
   createdAt: r.created_at as string,

@@ -1,10 +1,14 @@
 // Row ↔ record mapping shared by the SQL adapters of the MetadataStore (same column names in SQLite and PostgreSQL).
-import type { Batch, BatchItem, DocumentPatch, DocumentRecord, DocumentStatus } from './metadata-store.ts';
+import type { TenantScope } from '../tenancy/tenant-scope.ts';
+import type { Batch, BatchItem, DocumentPatch, DocumentRecord, DocumentStatus, NewDocument } from './metadata-store.ts';
 
 export type Row = Record<string, unknown>;
 
 /** SQL NULL (and undefined) read back as undefined. */
 export const opt = <T>(v: unknown): T | undefined => (v === null || v === undefined ? undefined : (v as T));
+
+/** A boolean column: SQLite stores 0/1, PostgreSQL returns a boolean. */
+export const bool = (v: unknown): boolean => v === true || v === 1;
 
 /** `readJson` turns the column's value into the JSON value (SQLite stores text, PostgreSQL returns jsonb parsed). */
 export function documentFromRow(r: Row, readJson: (v: unknown) => unknown = (v) => v): DocumentRecord {
@@ -24,6 +28,8 @@ export function documentFromRow(r: Row, readJson: (v: unknown) => unknown = (v) 
       r.classification === null || r.classification === undefined ? undefined : readJson(r.classification),
     title: opt(r.title),
     year: opt(r.year),
+    comune: r.comune as string,
+    restricted: bool(r.restricted),
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
   };
@@ -33,6 +39,8 @@ export const batchFromRow = (r: Row): Batch => ({
   id: r.id as string,
   label: r.label as string,
   source: r.source as string,
+  comune: r.comune as string,
+  restricted: bool(r.restricted),
   createdAt: r.created_at as string,
 });
 
@@ -47,11 +55,13 @@ export const batchItemFromRow = (r: Row): BatchItem => ({
 
 /**
  * Parameters of a new document row, in the order of the adapters' INSERT column list: id, sha256, batch_id,
- * filename, media_type, size, error, failed_step, page_count, archive_key, classification, title, year.
+ * filename, media_type, size, error, failed_step, page_count, archive_key, classification, title, year, then the
+ * given comune and restricted (null: the batch's).
  */
 export function documentInsertParams(
-  input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'>,
+  input: NewDocument,
   toJson: (v: unknown) => unknown,
+  toBool: (v: boolean) => unknown,
 ): unknown[] {
   return [
     input.id,
@@ -67,6 +77,8 @@ export function documentInsertParams(
     toJson(input.classification),
     input.title ?? null,
     input.year ?? null,
+    input.comune ?? null,
+    input.restricted === undefined ? null : toBool(input.restricted),
   ];
 }
 
@@ -79,4 +91,35 @@ export const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
   archiveKey: 'archive_key',
   classification: 'classification',
   title: 'title',
+  comune: 'comune',
+  restricted: 'restricted',
 };
+
+/** Patch keys whose columns are NOT NULL: patched to undefined they are left as they are. */
+export const UNCLEARABLE: ReadonlySet<keyof DocumentPatch> = new Set(['status', 'comune', 'restricted']);
+
+/**
+ * The SQL conditions of a document filter on columns of `alias` (e.g. 'd.' or ''), with `param(value)` returning the
+ * placeholder of a bound value (SQLite '?', PostgreSQL '$n'). `list(values)` returns a placeholder list for IN (…).
+ */
+export function documentConditions(
+  f: { batchId?: string; status?: DocumentStatus; comuni?: readonly string[]; scope?: TenantScope },
+  param: (v: unknown) => string,
+  list: (values: readonly string[]) => string,
+  falseValue: string,
+  alias = '',
+): string[] {
+  const conds: string[] = [];
+  if (f.batchId) conds.push(`${alias}batch_id = ${param(f.batchId)}`);
+  if (f.status) conds.push(`${alias}status = ${param(f.status)}`);
+  if (f.comuni) conds.push(f.comuni.length ? `${alias}comune IN (${list(f.comuni)})` : '1 = 0');
+  const full = f.scope?.full;
+  if (full !== undefined && full !== '*') {
+    conds.push(
+      full.length
+        ? `(${alias}restricted = ${falseValue} OR ${alias}comune IN (${list(full)}))`
+        : `${alias}restricted = ${falseValue}`,
+    );
+  }
+  return conds;
+}

@@ -3,14 +3,20 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
+import type { TenantScope } from '../tenancy/tenant-scope.ts';
 import {
   TERMINAL_STATUSES,
   type Batch,
+  type BatchFilter,
   type BatchItem,
   type BatchSummary,
+  type DocumentFilter,
   type DocumentPatch,
   type DocumentRecord,
   type DocumentStatus,
+  type NewBatch,
+  type NewDocument,
   type EventRecord,
   type MetadataStore,
   type PageRecord,
@@ -35,14 +41,17 @@ import type {
 } from './records.rows.ts';
 import {
   PATCH_COLUMNS,
+  UNCLEARABLE,
   batchFromRow,
   batchItemFromRow,
   documentFromRow,
+  documentConditions,
   documentInsertParams,
   opt,
   type Row,
 } from './rows.ts';
 import { RECORDS_MIGRATION, SqliteRecords } from './sqlite.records.ts';
+import { TENANCY_MIGRATION } from './sqlite.tenancy.ts';
 
 const parseJson = (v: unknown) => JSON.parse(v as string) as unknown;
 
@@ -71,6 +80,7 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX events_document ON events(document_id);
    CREATE INDEX events_batch ON events(batch_id);`,
   RECORDS_MIGRATION,
+  TENANCY_MIGRATION,
 ];
 
 /** JSON text for a JSON column; null/undefined (and values JSON cannot represent) → NULL, read back as undefined. */
@@ -78,6 +88,29 @@ const toJson = (v: unknown): string | null => (v === undefined || v === null ? n
 
 /** A given timestamp in the one ISO UTC form the store uses (throws on an invalid date); now when absent. */
 const isoTime = (at?: string): string => (at === undefined ? new Date() : new Date(at)).toISOString();
+
+const bit = (v: boolean): number => (v ? 1 : 0);
+const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
+/** WHERE clause and arguments of a document filter. */
+function documentWhere(f: DocumentFilter): { where: string; args: unknown[] } {
+  const args: unknown[] = [];
+  const conds = documentConditions(
+    f,
+    (v) => (args.push(v), '?'),
+    (values) => (args.push(...values), placeholders(values)),
+    '0',
+  );
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
+}
+
+function batchWhere(f: BatchFilter): { where: string; args: unknown[] } {
+  if (!f.comuni) return { where: '', args: [] };
+  return {
+    where: f.comuni.length ? `WHERE comune IN (${placeholders(f.comuni)})` : 'WHERE 1 = 0',
+    args: [...f.comuni],
+  };
+}
 
 export class SqliteMetadataStore implements MetadataStore {
   private readonly db: Database.Database;
@@ -96,24 +129,36 @@ export class SqliteMetadataStore implements MetadataStore {
 
   private migrate(): void {
     const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
+    if (version >= MIGRATIONS.length) return;
+    // A migration may rebuild a table others reference (SQLite cannot drop a constraint): foreign keys are off while
+    // migrating (the pragma is a no-op inside a transaction) and checked before each version commits.
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        this.db.transaction(() => {
+          this.db.exec(MIGRATIONS[v]!);
+          const broken = this.db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`migration ${v + 1} would leave ${broken.length} broken foreign keys`);
+          this.db.pragma(`user_version = ${v + 1}`);
+        })();
+      }
+    } finally {
+      this.db.pragma('foreign_keys = ON');
     }
   }
 
-  async createBatch(input: { label: string; source: string; id?: string; createdAt?: string }): Promise<Batch> {
+  async createBatch(input: NewBatch): Promise<Batch> {
     const batch: Batch = {
       id: input.id ?? randomUUID(),
       label: input.label,
       source: input.source,
+      comune: input.comune ?? DEFAULT_COMUNE_CODE,
+      restricted: input.restricted ?? false,
       createdAt: isoTime(input.createdAt),
     };
     this.db
-      .prepare('INSERT INTO batches (id, label, source, created_at) VALUES (?, ?, ?, ?)')
-      .run(batch.id, batch.label, batch.source, batch.createdAt);
+      .prepare('INSERT INTO batches (id, label, source, comune, restricted, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(batch.id, batch.label, batch.source, batch.comune, bit(batch.restricted), batch.createdAt);
     return batch;
   }
 
@@ -122,11 +167,17 @@ export class SqliteMetadataStore implements MetadataStore {
     return r ? batchFromRow(r) : null;
   }
 
-  async listBatches(opts: { limit?: number; offset?: number } = {}): Promise<Batch[]> {
+  async listBatches(opts: BatchFilter & { limit?: number; offset?: number } = {}): Promise<Batch[]> {
+    const { where, args } = batchWhere(opts);
     const rows = this.db
-      .prepare('SELECT * FROM batches ORDER BY created_at DESC, id LIMIT ? OFFSET ?')
-      .all(opts.limit ?? 50, opts.offset ?? 0) as Row[];
+      .prepare(`SELECT * FROM batches ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
+      .all(...args, opts.limit ?? 50, opts.offset ?? 0) as Row[];
     return rows.map(batchFromRow);
+  }
+
+  async countBatches(filter: BatchFilter = {}): Promise<number> {
+    const { where, args } = batchWhere(filter);
+    return (this.db.prepare(`SELECT count(*) AS n FROM batches ${where}`).get(...args) as { n: number }).n;
   }
 
   async batchSummary(id: string): Promise<BatchSummary | null> {
@@ -166,19 +217,22 @@ export class SqliteMetadataStore implements MetadataStore {
     return rows.map(batchItemFromRow);
   }
 
-  async createDocument(
-    input: Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status'> & { createdAt?: string },
-  ): Promise<{ created: boolean; document: DocumentRecord }> {
+  async createDocument(input: NewDocument): Promise<{ created: boolean; document: DocumentRecord }> {
     const now = isoTime(input.createdAt);
     // ON CONFLICT DO NOTHING skips only a uniqueness conflict (id or sha256); INSERT OR IGNORE would also swallow a
-    // NOT NULL or CHECK violation and then report a document that does not exist.
+    // NOT NULL or CHECK violation and then report a document that does not exist. Comune and restricted not given
+    // come from the batch (an unknown batch leaves them NULL: the insert fails, as the foreign key would).
+    const params = documentInsertParams(input, toJson, bit);
     const info = this.db
       .prepare(
         `INSERT INTO documents (id, sha256, batch_id, filename, media_type, size, status, error, failed_step, page_count,
-           archive_key, classification, title, year, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+           archive_key, classification, title, year, comune, restricted, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?,
+           coalesce(?, (SELECT comune FROM batches WHERE id = ?)),
+           coalesce(?, (SELECT restricted FROM batches WHERE id = ?)), ?, ?)
+         ON CONFLICT DO NOTHING`,
       )
-      .run(...documentInsertParams(input, toJson), now, now);
+      .run(...params.slice(0, 13), params[13], input.batchId, params[14], input.batchId, now, now);
     const row = this.db
       .prepare('SELECT * FROM documents WHERE sha256 = ? OR id = ? ORDER BY (sha256 = ?) DESC LIMIT 1')
       .get(input.sha256, input.id, input.sha256) as Row | undefined;
@@ -186,39 +240,37 @@ export class SqliteMetadataStore implements MetadataStore {
     return { created: info.changes === 1, document: documentFromRow(row, parseJson) };
   }
 
-  async getDocument(id: string): Promise<DocumentRecord | null> {
-    const r = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as Row | undefined;
+  async getDocument(id: string, scope?: TenantScope): Promise<DocumentRecord | null> {
+    const { where, args } = documentWhere({ scope });
+    const r = this.db.prepare(`SELECT * FROM documents ${where ? `${where} AND` : 'WHERE'} id = ?`).get(...args, id) as
+      Row | undefined;
     return r ? documentFromRow(r, parseJson) : null;
   }
 
-  async listDocuments(opts: {
-    batchId?: string;
-    status?: DocumentStatus;
-    limit?: number;
-    offset?: number;
-  }): Promise<DocumentRecord[]> {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (opts.batchId) (where.push('batch_id = ?'), args.push(opts.batchId));
-    if (opts.status) (where.push('status = ?'), args.push(opts.status));
-    const sql = `SELECT * FROM documents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-                 ORDER BY created_at, filename, id LIMIT ? OFFSET ?`;
+  async listDocuments(opts: DocumentFilter & { limit?: number; offset?: number }): Promise<DocumentRecord[]> {
+    const { where, args } = documentWhere(opts);
+    const sql = `SELECT * FROM documents ${where} ORDER BY created_at, filename, id LIMIT ? OFFSET ?`;
     return (this.db.prepare(sql).all(...args, opts.limit ?? 1000, opts.offset ?? 0) as Row[]).map((r) =>
       documentFromRow(r, parseJson),
     );
   }
 
+  async countDocuments(filter: DocumentFilter = {}): Promise<number> {
+    const { where, args } = documentWhere(filter);
+    return (this.db.prepare(`SELECT count(*) AS n FROM documents ${where}`).get(...args) as { n: number }).n;
+  }
+
   /** Only the keys present in `patch` change; a key present with value undefined clears the field (NULL), except
-   *  `status`, which cannot be cleared and is then left as it is. An empty patch changes nothing, not even updatedAt.
-   *  Keys that are not patchable columns are ignored. */
+   *  `status`, `comune` and `restricted`, which cannot be cleared and are then left as they are. An empty patch
+   *  changes nothing, not even updatedAt. Keys that are not patchable columns are ignored. */
   async updateDocument(id: string, patch: DocumentPatch): Promise<void> {
     const sets: string[] = [];
     const args: unknown[] = [];
     for (const [k, v] of Object.entries(patch) as Array<[keyof DocumentPatch, unknown]>) {
       const column = PATCH_COLUMNS[k];
-      if (!column || (k === 'status' && v === undefined)) continue;
+      if (!column || (UNCLEARABLE.has(k) && (v === undefined || v === null))) continue;
       sets.push(`${column} = ?`);
-      args.push(k === 'classification' ? toJson(v) : (v ?? null));
+      args.push(k === 'classification' ? toJson(v) : k === 'restricted' ? bit(v === true) : (v ?? null));
     }
     if (!sets.length) return;
     sets.push('updated_at = ?');
@@ -303,8 +355,8 @@ export class SqliteMetadataStore implements MetadataStore {
   getPractice(id: string): Promise<Practice | null> {
     return this.records.getPractice(id);
   }
-  getPracticeByKey(key: string): Promise<Practice | null> {
-    return this.records.getPracticeByKey(key);
+  getPracticeByKey(key: string, comune?: string): Promise<Practice | null> {
+    return this.records.getPracticeByKey(key, comune);
   }
   updatePractice(id: string, patch: PracticePatch): Promise<void> {
     return this.records.updatePractice(id, patch);
@@ -327,8 +379,8 @@ export class SqliteMetadataStore implements MetadataStore {
   listPracticeMembers(practiceId: string): Promise<PracticeMember[]> {
     return this.records.listPracticeMembers(practiceId);
   }
-  findPracticesByKeys(keys: PracticeKeys): Promise<PracticeMatch[]> {
-    return this.records.findPracticesByKeys(keys);
+  findPracticesByKeys(keys: PracticeKeys, comune?: string): Promise<PracticeMatch[]> {
+    return this.records.findPracticesByKeys(keys, comune);
   }
   mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number> {
     return this.records.mergePractices(intoId, fromIds, by);

@@ -2,6 +2,7 @@
 // SqliteMetadataStore, which appends RECORDS_MIGRATION to its migrations and delegates these methods here.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
 import type {
   Practice,
   PracticeMember,
@@ -15,6 +16,8 @@ import {
   PRACTICE_LIST_LIMIT,
   ROUTING_LIST_LIMIT,
   checkProtocolEntry,
+  checkSameComune,
+  linkMismatch,
   filterStates,
   fold,
   matchFromRow,
@@ -39,7 +42,7 @@ import type { Row } from './rows.ts';
 
 const IMMUTABLE = "SELECT RAISE(ABORT, 'protocol register entries are immutable')";
 
-/** Migration 2 of the SQLite schema. */
+/** Migration 2 of the SQLite schema (migration 3, sqlite.tenancy.ts, adds the Comune columns). */
 export const RECORDS_MIGRATION = `
   CREATE TABLE protocol_register (
     document_id TEXT PRIMARY KEY, number INTEGER NOT NULL CHECK (number > 0), year INTEGER NOT NULL, date TEXT,
@@ -81,6 +84,7 @@ const now = () => new Date().toISOString();
 const isoTime = (at?: string): string => (at === undefined ? now() : new Date(at).toISOString());
 
 const MEMBER_COUNTS = 'SELECT practice_id, count(*) AS n FROM practice_members GROUP BY practice_id';
+const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
 export class SqliteRecords implements RecordsStore {
   constructor(private readonly db: Database.Database) {}
@@ -91,8 +95,9 @@ export class SqliteRecords implements RecordsStore {
     // second entry for the document, so ON CONFLICT DO NOTHING cannot be used here.
     const info = this.db
       .prepare(
-        `INSERT INTO protocol_register (document_id, number, year, date, source, registered_at, registered_by)
-         SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM protocol_register WHERE document_id = ?)`,
+        `INSERT INTO protocol_register (document_id, number, year, date, source, registered_at, registered_by, comune)
+         SELECT ?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT comune FROM documents WHERE id = ?), ?)
+         WHERE NOT EXISTS (SELECT 1 FROM protocol_register WHERE document_id = ?)`,
       )
       .run(
         e.documentId,
@@ -102,6 +107,9 @@ export class SqliteRecords implements RecordsStore {
         e.source,
         isoTime(e.registeredAt),
         e.registeredBy,
+        e.comune ?? null,
+        e.documentId,
+        DEFAULT_COMUNE_CODE,
         e.documentId,
       );
     const entry = await this.getProtocol(e.documentId);
@@ -163,6 +171,10 @@ export class SqliteRecords implements RecordsStore {
     if (f.office !== undefined) (conds.push('current_office = ?'), args.push(f.office));
     if (f.titolarioClass !== undefined) (conds.push('current_class = ?'), args.push(f.titolarioClass));
     if (f.since !== undefined) (conds.push('updated_at >= ?'), args.push(isoTime(f.since)));
+    if (f.comuni) {
+      conds.push(`document_id IN (SELECT id FROM documents WHERE comune IN (${placeholders(f.comuni) || 'NULL'}))`);
+      args.push(...f.comuni);
+    }
     return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', args };
   }
 
@@ -206,15 +218,17 @@ export class SqliteRecords implements RecordsStore {
 
   async createPractice(input: PracticeInput): Promise<{ created: boolean; practice: Practice }> {
     const id = input.id ?? randomUUID();
+    const comune = input.comune ?? DEFAULT_COMUNE_CODE;
     const t = now();
-    // Only a key conflict is skipped; a duplicate id still fails.
+    // Only a key conflict (within the Comune) is skipped; a duplicate id still fails.
     const info = this.db
       .prepare(
-        `INSERT INTO practices (id, key, label, key_fold, label_fold, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO NOTHING`,
+        `INSERT INTO practices (id, comune, key, label, key_fold, label_fold, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (comune, key) DO NOTHING`,
       )
       .run(
         id,
+        comune,
         input.key ?? null,
         input.label,
         input.key === undefined ? null : fold(input.key),
@@ -222,7 +236,7 @@ export class SqliteRecords implements RecordsStore {
         t,
         t,
       );
-    const practice = info.changes === 1 ? await this.getPractice(id) : await this.getPracticeByKey(input.key!);
+    const practice = info.changes === 1 ? await this.getPractice(id) : await this.getPracticeByKey(input.key!, comune);
     if (!practice) throw new Error(`practice ${input.key ?? id} neither inserted nor found`);
     return { created: info.changes === 1, practice };
   }
@@ -232,8 +246,12 @@ export class SqliteRecords implements RecordsStore {
     return r ? practiceFromRow(r) : null;
   }
 
-  async getPracticeByKey(key: string): Promise<Practice | null> {
-    const r = this.db.prepare('SELECT * FROM practices WHERE key = ?').get(key) as Row | undefined;
+  async getPracticeByKey(key: string, comune?: string): Promise<Practice | null> {
+    const r = (
+      comune === undefined
+        ? this.db.prepare('SELECT * FROM practices WHERE key = ? ORDER BY comune LIMIT 1').get(key)
+        : this.db.prepare('SELECT * FROM practices WHERE comune = ? AND key = ?').get(comune, key)
+    ) as Row | undefined;
     return r ? practiceFromRow(r) : null;
   }
 
@@ -261,21 +279,27 @@ export class SqliteRecords implements RecordsStore {
 
   async listPractices(opts: PracticeListOptions = {}): Promise<PracticeWithCount[]> {
     const q = opts.q === undefined || opts.q === '' ? undefined : fold(opts.q);
+    const conds: string[] = [];
+    const args: unknown[] = [];
+    if (q !== undefined) (conds.push('(instr(p.key_fold, ?) > 0 OR instr(p.label_fold, ?) > 0)'), args.push(q, q));
+    if (opts.comuni) (conds.push(`p.comune IN (${placeholders(opts.comuni) || 'NULL'})`), args.push(...opts.comuni));
     const rows = this.db
       .prepare(
         `SELECT p.*, coalesce(c.n, 0) AS documents FROM practices p LEFT JOIN (${MEMBER_COUNTS}) c ON c.practice_id = p.id
-         ${q === undefined ? '' : 'WHERE instr(p.key_fold, ?) > 0 OR instr(p.label_fold, ?) > 0'}
+         ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
          ORDER BY p.key IS NULL, p.key, p.label, p.id LIMIT ? OFFSET ?`,
       )
-      .all(...(q === undefined ? [] : [q, q]), opts.limit ?? PRACTICE_LIST_LIMIT, opts.offset ?? 0) as Row[];
+      .all(...args, opts.limit ?? PRACTICE_LIST_LIMIT, opts.offset ?? 0) as Row[];
     return rows.map(practiceWithCountFromRow);
   }
 
   async linkDocument(m: MemberInput): Promise<void> {
-    this.db
+    // One statement: a document of another Comune than the practice's inserts (and updates) nothing.
+    const info = this.db
       .prepare(
         `INSERT INTO practice_members (document_id, practice_id, confidence, reason, linked_by, locked, practice_key,
-           parcel_key, address_key, linked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           parcel_key, address_key, linked_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE NOT EXISTS (SELECT 1 FROM documents d JOIN practices p ON p.id = ? WHERE d.id = ? AND d.comune <> p.comune)
          ON CONFLICT (document_id) DO UPDATE SET practice_id = excluded.practice_id, confidence = excluded.confidence,
            reason = excluded.reason, linked_by = excluded.linked_by, locked = excluded.locked,
            practice_key = excluded.practice_key, parcel_key = excluded.parcel_key, address_key = excluded.address_key,
@@ -292,7 +316,10 @@ export class SqliteRecords implements RecordsStore {
         m.parcelKey ?? null,
         m.addressKey ?? null,
         isoTime(m.linkedAt),
+        m.practiceId,
+        m.documentId,
       );
+    if (info.changes === 0) throw linkMismatch(m.documentId, m.practiceId);
   }
 
   async unlinkDocument(documentId: string): Promise<void> {
@@ -312,15 +339,16 @@ export class SqliteRecords implements RecordsStore {
     return rows.map(memberFromRow);
   }
 
-  async findPracticesByKeys(keys: PracticeKeys): Promise<PracticeMatch[]> {
+  async findPracticesByKeys(keys: PracticeKeys, comune?: string): Promise<PracticeMatch[]> {
     const parts: string[] = [];
     const args: unknown[] = [];
+    const inComune = comune === undefined ? '' : 'AND practice_id IN (SELECT id FROM practices WHERE comune = ?)';
     for (const [i, [kind, column]] of KEY_COLUMNS.entries()) {
       const value = keys[kind];
       if (value === undefined) continue;
       parts.push(`SELECT DISTINCT practice_id, '${kind}' AS matched_on, ${i} AS kind_order
-                  FROM practice_members WHERE ${column} = ?`);
-      args.push(value);
+                  FROM practice_members WHERE ${column} = ? ${inComune}`);
+      args.push(value, ...(comune === undefined ? [] : [comune]));
     }
     if (!parts.length) return [];
     const rows = this.db
@@ -342,6 +370,10 @@ export class SqliteRecords implements RecordsStore {
         throw new Error(`practice ${intoId} not found`);
       }
       if (!from.length) return 0;
+      const comuni = this.db
+        .prepare(`SELECT DISTINCT comune FROM practices WHERE id IN (?, ${list})`)
+        .all(intoId, ...from) as Array<{ comune: string }>;
+      checkSameComune(comuni.map((c) => c.comune));
       const moved = this.db
         .prepare(
           `UPDATE practice_members SET practice_id = ?, reason = ?, linked_by = ?, linked_at = ? WHERE practice_id IN (${list})`,

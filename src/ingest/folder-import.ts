@@ -15,13 +15,28 @@ export async function listScans(folder: string): Promise<string[]> {
     .sort();
 }
 
+export interface FolderImportOptions {
+  label?: string;
+  source?: string;
+  /** Comune the batch (and so its documents) belongs to; the store's default Comune when absent. */
+  comune?: string;
+  /** Documents visible only to the Comune's staff. */
+  restricted?: boolean;
+  onItem?: (item: BatchItem, index: number, total: number) => void;
+}
+
 export async function importFolder(
   deps: { db: MetadataStore; ingest: IngestService },
   folder: string,
-  opts: { label?: string; source?: string; onItem?: (item: BatchItem, index: number, total: number) => void } = {},
+  opts: FolderImportOptions = {},
 ): Promise<{ batchId: string; items: BatchItem[] }> {
   const files = await listScans(folder);
-  const batch = await deps.db.createBatch({ label: opts.label ?? path.basename(path.resolve(folder)), source: opts.source ?? 'cli' });
+  const batch = await deps.db.createBatch({
+    label: opts.label ?? path.basename(path.resolve(folder)),
+    source: opts.source ?? 'cli',
+    ...(opts.comune === undefined ? {} : { comune: opts.comune }),
+    ...(opts.restricted === undefined ? {} : { restricted: opts.restricted }),
+  });
   const items: BatchItem[] = [];
   for (const [i, file] of files.entries()) {
     const item = await deps.ingest.ingest(batch.id, path.relative(folder, file), createReadStream(file));

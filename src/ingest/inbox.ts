@@ -11,6 +11,10 @@ export interface InboxOptions {
   donePrefix: string; // e.g. "inbox/done/"
   failedPrefix: string; // e.g. "inbox/failed/"
   maxFilesPerPoll: number;
+  /** Comune of the inbox batches (the union's default Comune); the store's default when absent. */
+  comune?: string;
+  /** Inbox documents visible only to the Comune's staff. */
+  restricted?: boolean;
 }
 
 export interface InboxPollResult {
@@ -36,7 +40,12 @@ export async function pollInbox(
   }
   if (keys.length === 0) return { picked: 0, items: [] };
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const batch = await deps.db.createBatch({ label: `inbox ${stamp}`, source: 'inbox' });
+  const batch = await deps.db.createBatch({
+    label: `inbox ${stamp}`,
+    source: 'inbox',
+    ...(opts.comune === undefined ? {} : { comune: opts.comune }),
+    ...(opts.restricted === undefined ? {} : { restricted: opts.restricted }),
+  });
   const items: BatchItem[] = [];
   for (const key of keys) {
     const relative = key.slice(opts.newPrefix.length);

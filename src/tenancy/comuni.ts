@@ -2,6 +2,9 @@
 // request (accesso agli atti) before a professional may view a practice's documents.
 import { z } from 'zod';
 
+/** The Comune of records written without one (single-Comune deployments, data from before the union). */
+export const DEFAULT_COMUNE_CODE = 'C000';
+
 /** A Comune's code: the cadastral (Belfiore) code such as "E730", or any short id of letters, digits, - and _. */
 export const comuneCodeSchema = z
   .string()

@@ -388,3 +388,97 @@ describe('the archivist corrects practices', () => {
     expect((await service.list('pe 10/90')).practices.map((p) => p.id)).toEqual([a.practiceId]);
   });
 });
+
+describe('practices of a union of Comuni', () => {
+  /** A new document of a batch loaded for `comune`. */
+  async function documentOf(comune: string): Promise<string> {
+    const batch = await db.createBatch({ label: comune, source: 'test', comune });
+    const id = (++seq).toString(16).padStart(64, '0');
+    await db.createDocument({
+      id,
+      sha256: id,
+      batchId: batch.id,
+      filename: `doc-${seq}.tif`,
+      mediaType: 'image/tiff',
+      size: 10,
+    });
+    return id;
+  }
+  const linkedIn = async (comune: string, m: Parameters<typeof meta>[0]) => {
+    const id = await documentOf(comune);
+    return { id, ...(await linkDocumentToPractice(db, id, meta(m))) };
+  };
+
+  it('the same practice number in two Comuni makes two practices, each in its Comune', async () => {
+    const lugo = await linkedIn('E730', { practice: ['PE', 123, 1987] });
+    const bagna = await linkedIn('A547', { practice: ['PE', 123, 1987] });
+    const lugo2 = await linkedIn('E730', { practice: ['PE', 123, 1987] });
+    expect(bagna.practiceId).not.toBe(lugo.practiceId);
+    expect(lugo2.practiceId).toBe(lugo.practiceId);
+    expect(await db.getPractice(lugo.practiceId!)).toMatchObject({ comune: 'E730', key: 'PE 123/1987' });
+    expect(await db.getPractice(bagna.practiceId!)).toMatchObject({ comune: 'A547', key: 'PE 123/1987' });
+    expect((await db.listPracticeMembers(lugo.practiceId!)).map((m) => m.documentId)).toEqual([lugo.id, lugo2.id]);
+  });
+
+  it('a parcel or an address joins only practices of the same Comune, and absorbs only its place groups', async () => {
+    const lugoParcel = await linkedIn('E730', { foglio: 12, mappale: 345 });
+    const bagnaParcel = await linkedIn('A547', { foglio: 12, mappale: 345 });
+    expect(bagnaParcel.practiceId).not.toBe(lugoParcel.practiceId);
+    expect(await db.getPractice(bagnaParcel.practiceId!)).toMatchObject({ comune: 'A547', key: undefined });
+    const bagnaStreet = await linkedIn('A547', { street: 'Via Roma', civic: '1' });
+    const lugoStreet = await linkedIn('E730', { street: 'Via Roma', civic: '1' });
+    expect(lugoStreet.practiceId).not.toBe(bagnaStreet.practiceId);
+
+    // A numbered document of Lugo on that parcel absorbs Lugo's place group, never Bagnacavallo's.
+    const numbered = await linkedIn('E730', { practice: ['PE', 5, 2001], foglio: 12, mappale: 345 });
+    expect(numbered.absorbed).toBe(1);
+    expect(await db.practiceMember(lugoParcel.id)).toMatchObject({ practiceId: numbered.practiceId });
+    expect(await db.practiceMember(bagnaParcel.id)).toMatchObject({ practiceId: bagnaParcel.practiceId });
+  });
+
+  it('the archivist cannot merge practices of two Comuni nor move a document into another Comune', async () => {
+    const lugo = await linkedIn('E730', { practice: ['PE', 1, 1990] });
+    const lugo2 = await linkedIn('E730', { practice: ['PE', 2, 1990] });
+    const bagna = await linkedIn('A547', { practice: ['PE', 3, 1990] });
+    await expect(
+      service.merge(lugo.practiceId!, [lugo2.practiceId!, bagna.practiceId!], 'mrossi'),
+    ).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'COMUNE_MISMATCH',
+      message: expect.stringContaining('Comuni diversi'),
+    });
+    expect(await db.getPractice(lugo2.practiceId!)).not.toBeNull();
+    expect(await db.practiceMember(lugo2.id)).toMatchObject({ practiceId: lugo2.practiceId, locked: false });
+    await expect(service.move(bagna.id, lugo.practiceId!, 'mrossi')).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'COMUNE_MISMATCH',
+    });
+    expect(await db.practiceMember(bagna.id)).toMatchObject({ practiceId: bagna.practiceId });
+    expect((await service.merge(lugo.practiceId!, [lugo2.practiceId!], 'mrossi')).moved).toBe(1);
+  });
+
+  it('split and rename check a number only against practices of the same Comune', async () => {
+    const lugo = [
+      await linkedIn('E730', { practice: ['PE', 1, 1990] }),
+      await linkedIn('E730', { practice: ['PE', 1, 1990] }),
+    ];
+    const bagna = await linkedIn('A547', { practice: ['PE', 9, 1999] });
+    const split = await service.split(lugo[0]!.practiceId!, [lugo[1]!.id], 'mrossi', undefined, { key: 'PE 9/1999' });
+    expect(split.practice.practice).toMatchObject({ comune: 'E730', key: 'PE 9/1999' });
+    expect(split.practice.practice.id).not.toBe(bagna.practiceId);
+    await expect(
+      service.split(lugo[0]!.practiceId!, [lugo[0]!.id], 'mrossi', undefined, { key: 'PE 9/1999' }),
+    ).rejects.toMatchObject({ statusCode: 400 }); // must leave a document behind
+    const other = await linkedIn('A547', { practice: ['PE', 7, 1999] });
+    expect(await service.rename(other.practiceId!, { key: 'PE 1/1990' }, 'mrossi')).toMatchObject({ key: 'PE 1/1990' });
+    await expect(service.rename(bagna.practiceId!, { key: 'PE 1/1990' }, 'mrossi')).rejects.toMatchObject({
+      statusCode: 409,
+    });
+    expect((await service.list(undefined, 50, 0, { comuni: ['A547'] })).practices.map((p) => p.id).sort()).toEqual(
+      [bagna.practiceId, other.practiceId].sort(),
+    );
+    expect((await service.list('pe 1/90', 50, 0, { comuni: ['E730'] })).practices.map((p) => p.id)).toEqual([
+      lugo[0]!.practiceId,
+    ]);
+  });
+});

@@ -98,3 +98,28 @@ describe('protocol register from the classifier', () => {
     expect(() => rejectProtocolChange({ titolarioClass: 'VI.3', office: 'edilizia-privata', note: 'x' })).not.toThrow();
   });
 });
+
+describe('protocol register of a union of Comuni', () => {
+  it("registers each letter in its document's Comune", async () => {
+    const batch = await db.createBatch({ label: 'posta Lugo', source: 'test', comune: 'E730', restricted: true });
+    const lugo = 'b'.repeat(64);
+    await db.createDocument({
+      id: lugo,
+      sha256: lugo,
+      batchId: batch.id,
+      filename: 'l.tif',
+      mediaType: 'image/tiff',
+      size: 1,
+    });
+    const read = { protocol: { number: 12, date: '2024-05-06' } };
+    expect(await registerFromMetadata(db, lugo, read)).toMatchObject({
+      outcome: 'registered',
+      entry: { comune: 'E730' },
+    });
+    expect(await registerFromMetadata(db, sha, read)).toMatchObject({
+      outcome: 'registered',
+      entry: { comune: 'C000' },
+    });
+    expect(await db.getProtocol(lugo)).toMatchObject({ comune: 'E730', number: 12, year: 2024 });
+  });
+});

@@ -64,7 +64,14 @@ export function metadataStoreContract(name: string, make: () => Promise<Contract
 
       it('takes a given id and creation time (rebuild from the archive), normalised to ISO UTC', async () => {
         const b = await db.createBatch({ id: 'lotto-1998', label: 'x', source: 'rebuild', createdAt: '1998-05-06T09:08:07.123+02:00' });
-        expect(b).toStrictEqual({ id: 'lotto-1998', label: 'x', source: 'rebuild', createdAt: '1998-05-06T07:08:07.123Z' });
+        expect(b).toStrictEqual({
+          id: 'lotto-1998',
+          label: 'x',
+          source: 'rebuild',
+          comune: 'C000',
+          restricted: false,
+          createdAt: '1998-05-06T07:08:07.123Z',
+        });
         expect(await db.getBatch('lotto-1998')).toStrictEqual(b);
         await expect(db.createBatch({ id: 'lotto-1998', label: 'again', source: 'rebuild' })).rejects.toThrow();
         await expect(db.createBatch({ label: 'bad', source: 'rebuild', createdAt: 'ieri' })).rejects.toThrow();
@@ -134,6 +141,8 @@ export function metadataStoreContract(name: string, make: () => Promise<Contract
           classification: undefined,
           title: undefined,
           year: undefined,
+          comune: 'C000',
+          restricted: false,
           createdAt: document.createdAt,
           updatedAt: document.createdAt,
         });

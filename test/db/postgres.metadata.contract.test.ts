@@ -9,6 +9,7 @@ import { migratePostgres, PG_MIGRATIONS, quoteIdent } from '../../src/db/postgre
 import { openMetadataStore } from '../../src/db/metadata-store.factory.ts';
 import { metadataStoreContract, type ContractStore } from './metadata.contract.ts';
 import { recordsContract } from './records.contract.ts';
+import { tenancyContract } from './tenancy.contract.ts';
 
 const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const shownUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
@@ -64,6 +65,7 @@ if (unreachable) {
   };
   metadataStoreContract('PostgreSQL', harness);
   recordsContract('PostgreSQL', harness);
+  tenancyContract('PostgreSQL', harness);
 
   describe('PostgreSQL metadata store: schema and migrations', () => {
     it('migrates exactly once when several processes open the same schema at once', async () => {
@@ -145,6 +147,41 @@ if (unreachable) {
           expect(db.migration).toEqual({ from: 1, to: PG_MIGRATIONS.at(-1)!.version, applied: PG_MIGRATIONS.slice(1).map((m) => m.version) });
           expect(await db.getBatch('lotto-1')).toMatchObject({ label: 'vecchio' });
           expect((await db.createPractice({ key: 'PE 1/2020', label: 'x' })).created).toBe(true);
+        } finally {
+          await db.close();
+        }
+      } finally {
+        await pool.end();
+        await dropSchema(schema);
+      }
+    });
+
+    it('migrates a version-2 schema to tenancy: rows join the default Comune, keys become unique per Comune', async () => {
+      const schema = newSchema();
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      try {
+        expect((await migratePostgres(pool, schema, PG_MIGRATIONS.slice(0, 2))).applied).toEqual([1, 2]);
+        const s = quoteIdent(schema);
+        const id = 'a'.repeat(64);
+        await pool.query(`INSERT INTO ${s}.batches VALUES ('lotto-1', 'vecchio', 'cli', now())`);
+        await pool.query(
+          `INSERT INTO ${s}.documents (id, sha256, batch_id, filename, media_type, size, status, created_at, updated_at)
+           VALUES ($1, $1, 'lotto-1', 'a.pdf', 'application/pdf', 1, 'archived', now(), now())`,
+          [id],
+        );
+        await pool.query(`INSERT INTO ${s}.practices VALUES ('p1', 'PE 1/2000', 'PE 1/2000', 'pe 1/2000', 'pe 1/2000', now(), now())`);
+        await pool.query(`INSERT INTO ${s}.practice_members VALUES ($1, 'p1', 1, 'r', 'mrossi', true, 'PE 1/2000', NULL, NULL, now())`, [id]);
+        await pool.query(`INSERT INTO ${s}.protocol_register VALUES ($1, 12, 2020, NULL, 'manual', now(), 'mrossi')`, [id]);
+        const db = await createPostgresMetadataStore({ connectionString: url, schema, poolSize: 2 });
+        try {
+          expect(db.migration).toEqual({ from: 2, to: PG_MIGRATIONS.at(-1)!.version, applied: PG_MIGRATIONS.slice(2).map((m) => m.version) });
+          expect(await db.getBatch('lotto-1')).toMatchObject({ comune: 'C000', restricted: false });
+          expect(await db.getDocument(id)).toMatchObject({ comune: 'C000', restricted: false });
+          expect(await db.getPracticeByKey('PE 1/2000', 'C000')).toMatchObject({ id: 'p1', comune: 'C000' });
+          expect(await db.practiceMember(id)).toMatchObject({ practiceId: 'p1', locked: true });
+          expect(await db.getProtocol(id)).toMatchObject({ comune: 'C000', number: 12 });
+          expect((await db.createPractice({ key: 'PE 1/2000', label: 'x' })).created).toBe(false);
+          expect((await db.createPractice({ key: 'PE 1/2000', label: 'x', comune: 'E730' })).created).toBe(true);
         } finally {
           await db.close();
         }

@@ -25,6 +25,7 @@ export function practicesContract(store: () => MetadataStore): void {
       expect(practice.id).toMatch(UUID);
       expect(practice).toStrictEqual({
         id: practice.id,
+        comune: 'C000',
         key: undefined,
         label: 'Foglio 12 mappale 345',
         createdAt: practice.createdAt,

@@ -54,6 +54,7 @@ export function recordsContract(name: string, make: () => Promise<ContractStore>
         expect(created).toBe(true);
         expect(entry).toStrictEqual({
           documentId: sha('a'),
+          comune: 'C000', // a document the store does not hold: the default Comune
           number: 1234,
           year: 2026,
           date: undefined,

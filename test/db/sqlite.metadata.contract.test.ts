@@ -5,6 +5,7 @@ import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { makeTmpDir } from '../helpers/tmp-dir.ts';
 import { metadataStoreContract, type ContractStore } from './metadata.contract.ts';
 import { recordsContract } from './records.contract.ts';
+import { tenancyContract } from './tenancy.contract.ts';
 
 async function harness(): Promise<ContractStore> {
   const tmp = await makeTmpDir('faldone-meta-');
@@ -26,3 +27,4 @@ async function harness(): Promise<ContractStore> {
 
 metadataStoreContract('SQLite', harness);
 recordsContract('SQLite', harness);
+tenancyContract('SQLite', harness);

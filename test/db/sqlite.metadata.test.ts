@@ -73,7 +73,7 @@ describe('SQLite metadata store', () => {
       expect(() => raw.prepare('DELETE FROM protocol_register WHERE document_id = ?').run(entry.documentId)).toThrow(immutable);
       expect(() => raw.prepare('DELETE FROM protocol_register').run()).toThrow(immutable);
       const overwrite = (verb: string, tail = '') =>
-        raw.prepare(`${verb} INTO protocol_register VALUES (?, 99, 2026, NULL, 'manual', '2026-01-01T00:00:00.000Z', 'x') ${tail}`).run(entry.documentId);
+        raw.prepare(`${verb} INTO protocol_register VALUES (?, 99, 2026, NULL, 'manual', '2026-01-01T00:00:00.000Z', 'x', 'C000') ${tail}`).run(entry.documentId);
       expect(() => overwrite('INSERT OR REPLACE')).toThrow(immutable);
       expect(() => overwrite('REPLACE')).toThrow(immutable);
       expect(() => overwrite('INSERT', 'ON CONFLICT (document_id) DO UPDATE SET number = excluded.number')).toThrow(immutable);
@@ -100,5 +100,44 @@ describe('SQLite metadata store', () => {
     expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     check.close();
     db = new SqliteMetadataStore(file);
+  });
+
+  it('migrates a version-2 database to tenancy: rows join the default Comune, practices keep their members', async () => {
+    await db.close();
+    const file = path.join(tmp.dir, 'v2.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[1]!);
+    old.pragma('user_version = 2');
+    const t = '2020-01-01T00:00:00.000Z';
+    const id = 'a'.repeat(64);
+    old.prepare("INSERT INTO batches VALUES ('lotto-1', 'vecchio', 'cli', ?)").run(t);
+    old
+      .prepare("INSERT INTO documents (id, sha256, batch_id, filename, media_type, size, status, created_at, updated_at) VALUES (?, ?, 'lotto-1', 'a.pdf', 'application/pdf', 1, 'archived', ?, ?)")
+      .run(id, id, t, t);
+    old.prepare("INSERT INTO practices VALUES ('p1', 'PE 1/2000', 'PE 1/2000', 'pe 1/2000', 'pe 1/2000', ?, ?)").run(t, t);
+    old.prepare("INSERT INTO practice_members VALUES (?, 'p1', 1, 'r', 'mrossi', 1, 'PE 1/2000', NULL, NULL, ?)").run(id, t);
+    old.prepare("INSERT INTO protocol_register VALUES (?, 12, 2020, NULL, 'manual', ?, 'mrossi')").run(id, t);
+    old.close();
+
+    db = new SqliteMetadataStore(file);
+    expect(await db.getBatch('lotto-1')).toMatchObject({ comune: 'C000', restricted: false });
+    expect(await db.getDocument(id)).toMatchObject({ comune: 'C000', restricted: false, status: 'archived' });
+    expect(await db.getPracticeByKey('PE 1/2000', 'C000')).toMatchObject({ id: 'p1', comune: 'C000', label: 'PE 1/2000' });
+    expect(await db.practiceMember(id)).toMatchObject({ practiceId: 'p1', locked: true, practiceKey: 'PE 1/2000' });
+    expect(await db.getProtocol(id)).toMatchObject({ comune: 'C000', number: 12 });
+    expect(await db.listPractices({ q: 'pe 1' })).toMatchObject([{ id: 'p1', documents: 1 }]);
+    expect((await db.createPractice({ key: 'PE 1/2000', label: 'x' })).created).toBe(false);
+    expect((await db.createPractice({ key: 'PE 1/2000', label: 'x', comune: 'E730' })).created).toBe(true);
+    // Foreign keys are back on after the table rebuild.
+    await expect(db.linkDocument({ practiceId: 'nope', documentId: 'b'.repeat(64), confidence: 1, reason: 'r', linkedBy: 'x', locked: false })).rejects.toThrow(/FOREIGN KEY/);
+    const check = new Database(file);
+    try {
+      expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(check.pragma('foreign_key_check')).toEqual([]);
+    } finally {
+      check.close();
+    }
   });
 });
