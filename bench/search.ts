@@ -187,6 +187,7 @@ class PageModel {
       protocol: `${this.int(1, 20000)}/${year}`,
       address: `${this.pick(STREETS)} ${this.int(1, 200)}`,
       cadastral: `F${this.int(1, 60)} M${this.int(1, 2000)}${this.r() < 0.4 ? ` S${this.int(1, 30)}` : ''}`,
+      comune: 'C000',
     };
     return Array.from({ length: pages }, (_, i) => ({ documentId: id, page: i + 1, text: this.page(), ...meta }));
   }

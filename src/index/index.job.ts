@@ -6,9 +6,21 @@ import { keys, PACKAGE_FILES } from '../store/keys.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
 import { addStepEventOnce } from '../workers/step-event.ts';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
 import type { PageEntry } from './search-index.ts';
+import { filedPracticeKey, onDocumentArchived } from '../paper/digitisation-hook.ts';
 
-export function pageEntries(doc: { id: string; filename: string; title?: string }, m: DocumentMetadata, text: DocumentText): PageEntry[] {
+/**
+ * The search entries of a document's pages. `comune` and `restricted` are the document's tenancy (DocumentRecord):
+ * every caller re-indexing a document must pass them, or the pages fall back to DEFAULT_COMUNE_CODE and shared.
+ */
+export function pageEntries(
+  doc: { id: string; filename: string; title?: string; comune: string; restricted: boolean },
+  m: DocumentMetadata,
+  text: DocumentText,
+): PageEntry[] {
+  const comune = doc.comune ?? DEFAULT_COMUNE_CODE;
+  const restricted = doc.restricted === true;
   return text.pages.map((p) => ({
     documentId: doc.id,
     page: p.page,
@@ -23,6 +35,8 @@ export function pageEntries(doc: { id: string; filename: string; title?: string 
     protocol: m.protocol ? `${m.protocol.number}/${m.protocol.date?.slice(0, 4) ?? ''}`.replace(/\/$/, '') : undefined,
     address: m.address ? `${m.address.street} ${m.address.civic}` : undefined,
     cadastral: m.cadastral ? `F${m.cadastral.foglio} M${m.cadastral.mappale}${m.cadastral.subalterno ? ` S${m.cadastral.subalterno}` : ''}` : undefined,
+    comune,
+    restricted,
   }));
 }
 
@@ -42,6 +56,8 @@ export async function indexJob(ctx: JobContext, job: JobPayloads['index']): Prom
     await ctx.store.delete(keys.original(sha));
   }
   await ctx.db.updateDocument(sha, { status: 'archived' });
+  // The paper inventory: the practice is archived, and requesters waiting for its scans are told (once).
+  await onDocumentArchived(ctx, doc, await filedPracticeKey(ctx.db, doc), entries.length);
   await addStepEventOnce(ctx.db, { type: 'indexed', documentId: sha, batchId: job.batchId, actor: 'system', detail: { pages: entries.length } });
   return { pages: entries.length };
 }

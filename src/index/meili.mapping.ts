@@ -4,12 +4,13 @@
 // (meili.search-index.ts) sends what these functions build, and the unit tests check them on recorded shapes.
 import { createHash } from 'node:crypto';
 import { addressKey } from './address-key.ts';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
 import type { FacetCounts, PageEntry, SearchFilters, SearchGroup, SearchHit } from './search-index.ts';
-import { groupKey } from './search-query.ts';
+import { comuneCodes, groupKey, pageComune } from './search-query.ts';
 import { escapeHtml } from './snippet.ts';
 
 /** Facets returned by every search, as the port names them (Meilisearch attributes of the same name). */
-export const FACET_NAMES = ['year', 'procedureType', 'documentType', 'titolarioClass'] as const;
+export const FACET_NAMES = ['year', 'procedureType', 'documentType', 'titolarioClass', 'comune'] as const;
 
 /** Highlight tags asked of Meilisearch: private-use characters (stripped from indexed text), so that the snippet can
  *  be HTML-escaped first and the tags turned into <mark> afterwards. Meilisearch does not escape `_formatted`. */
@@ -30,8 +31,12 @@ export interface MeiliPageDoc {
   filename: string;
   year?: number;
   practice?: string;
-  /** Grouping key: the practice, or the document when it has none (search-query.ts groupKey). */
+  /** Grouping key: the practice within its Comune, or the document when it has none (search-query.ts groupKey). */
   groupKey: string;
+  /** The document's Comune. Pages written before the union have none: they read as DEFAULT_COMUNE_CODE. */
+  comune: string;
+  /** Restricted to the Comune's staff (absent on pages written before the union: shared). */
+  restricted: boolean;
   procedureType?: string;
   documentType?: string;
   titolarioClass?: string;
@@ -111,7 +116,9 @@ export function toMeiliDocuments(documentId: string, pages: PageEntry[], rev: nu
         .filter((s) => s !== undefined && s !== '')
         .join(' \n '),
       filename: clean(p.filename),
-      groupKey: groupKey(p.practice, documentId),
+      groupKey: groupKey(p.practice, documentId, pageComune(p)),
+      comune: pageComune(p),
+      restricted: p.restricted === true,
       rev,
       docHead: p.page === head,
     };
@@ -173,8 +180,20 @@ export function filterExpression(f: SearchFilters, extra: string[] = []): string
     // A unit matches its own pages and those of the whole parcel (no subalterno recorded).
     if (sub !== undefined) out.push(`(subalterno = ${sub} OR subalterno NOT EXISTS)`);
   }
+  const comuni = comuneCodes(f.comuni);
+  if (comuni !== null) out.push(`comune IN [${comuni.map(quoteFilterValue).join(', ')}]`);
   out.push(...extra);
   return out.length > 0 ? out.join(' AND ') : undefined;
+}
+
+/**
+ * The tenant scope as a filter clause (search-query.ts fullComuni: the Comuni whose restricted pages it sees, null =
+ * all), or undefined when it hides nothing. `!=` also keeps pages without the attribute (written before the union).
+ */
+export function scopeExpression(fullComuni: readonly string[] | null): string | undefined {
+  if (fullComuni === null) return undefined;
+  if (fullComuni.length === 0) return 'restricted != true';
+  return `(restricted != true OR comune IN [${fullComuni.map(quoteFilterValue).join(', ')}])`;
 }
 
 // ------------------------------------------------------------------------------------------------ query
@@ -270,6 +289,7 @@ export interface MeiliHit {
   documentType?: string;
   procedureType?: string;
   address?: string;
+  comune?: string;
   groupKey?: string;
   text?: string;
   _formatted?: { text?: string };
@@ -299,6 +319,7 @@ export function toSearchHit(h: MeiliHit): SearchHit {
     page: h.page,
     title: h.title,
     filename: h.filename,
+    comune: h.comune ?? DEFAULT_COMUNE_CODE,
     snippet: snippetFromFormatted(h._formatted?.text ?? h.text ?? ''),
     score: typeof h._rankingScore === 'number' ? h._rankingScore : 0,
   };
@@ -327,7 +348,10 @@ export function toSearchGroup(best: MeiliHit, members: MeiliSearchResponse): Sea
   const hits = members.hits.map(toSearchHit);
   const total = members.totalHits ?? members.estimatedTotalHits ?? hits.length;
   const practice = best.practice !== undefined && best.practice !== '' ? best.practice : null;
-  return practice !== null ? { practice, hits, total } : { practice: null, documentId: best.documentId, hits, total };
+  const comune = best.comune ?? DEFAULT_COMUNE_CODE;
+  return practice !== null
+    ? { practice, comune, hits, total }
+    : { practice: null, comune, documentId: best.documentId, hits, total };
 }
 
 /** Meilisearch `sort`: by year when asked; without text, document/page order like the embedded engine. */

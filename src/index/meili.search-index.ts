@@ -3,15 +3,20 @@
 // page for filters, facets and grouping. Settings (meili.settings.ts) are applied when the index is first used,
 // only where they differ. Every write waits for its task, so a search after a write sees it.
 //
-// Grouping by practice uses Meilisearch's `distinct` search parameter on `groupKey` (practice, or document when there
-// is none): the distinct query pages over groups with an exact group count (page mode), ordered by each group's best
-// page; one multi-search then fetches each returned group's best pages and page count. Two round trips whatever the
-// number of matches, instead of grouping a bounded window of hits on our side (which would miss groups whose pages
-// all rank beyond the window).
+// Grouping by practice uses Meilisearch's `distinct` search parameter on `groupKey` (Comune and practice, or document
+// when there is none): the distinct query pages over groups with an exact group count (page mode), ordered by each
+// group's best page; one multi-search then fetches each returned group's best pages and page count. Two round trips
+// whatever the number of matches, instead of grouping a bounded window of hits on our side (which would miss groups
+// whose pages all rank beyond the window).
 //
 // Differences from the embedded engine, by design of Meilisearch: no Italian stemming (inflections match through typo
 // tolerance and prefix search on the last word only), no OR operator (alternatives relax matching to
 // matchingStrategy 'last'), and counts above pagination.maxTotalHits are flagged approximate.
+//
+// Tenant scope: every query of a search (pages, groups, group members, counts and facets) carries the scope clause
+// (scopeExpression), so a page the scope may not see is never matched nor counted. Pages written before the union
+// (no comune/restricted attributes, groupKey without the Comune) read as shared pages of DEFAULT_COMUNE_CODE and
+// group apart from re-indexed pages of the same practice: rebuild the index after the upgrade.
 import { MeiliClient, MeiliError } from './meili.client.ts';
 import {
   FACET_NAMES,
@@ -22,6 +27,7 @@ import {
   meiliSort,
   pageWindow,
   quoteFilterValue,
+  scopeExpression,
   toFacetCounts,
   toMeiliDocuments,
   toSearchGroup,
@@ -46,6 +52,7 @@ const HIT_ATTRIBUTES = [
   'documentType',
   'procedureType',
   'address',
+  'comune',
   'text',
 ];
 
@@ -155,7 +162,8 @@ export class MeiliSearchIndex implements SearchIndex {
   private baseParams(nq: NormalisedQuery, extraFilter: string[] = []): SearchParams {
     const { q, anyWord } = meiliQueryString(nq.q);
     const params: SearchParams = { indexUid: this.uid, q, matchingStrategy: anyWord ? 'last' : 'all' };
-    const filter = filterExpression(nq.filters, extraFilter);
+    const scope = scopeExpression(nq.fullComuni);
+    const filter = filterExpression(nq.filters, scope !== undefined ? [scope, ...extraFilter] : extraFilter);
     if (filter !== undefined) params.filter = filter;
     const sort = meiliSort(nq.sort, q.trim() === '');
     if (sort !== undefined) params.sort = sort;
@@ -206,7 +214,7 @@ export class MeiliSearchIndex implements SearchIndex {
       {
         ...this.baseParams(nq),
         distinct: 'groupKey',
-        attributesToRetrieve: ['documentId', 'practice', 'groupKey'],
+        attributesToRetrieve: ['documentId', 'practice', 'comune', 'groupKey'],
         page: win.page,
         hitsPerPage: win.hitsPerPage,
       },

@@ -32,7 +32,7 @@ export function meiliSettings(opts: { maxTotalHits: number; maxFacetValues: numb
     // prettier-ignore
     filterableAttributes: [
       'documentId', 'page', 'year', 'practice', 'groupKey', 'procedureType', 'documentType', 'titolarioClass',
-      'protocol', 'addressPrefixes', 'foglio', 'mappale', 'subalterno', 'rev', 'docHead',
+      'protocol', 'addressPrefixes', 'foglio', 'mappale', 'subalterno', 'rev', 'docHead', 'comune', 'restricted',
     ],
     sortableAttributes: ['year', 'documentId', 'page'],
     // `sort` first: a year sort orders strictly by year, relevance breaking ties; without a sort parameter the rule

@@ -1,4 +1,7 @@
-// SearchIndex port: one entry per page, full text plus the document's metadata for filters and facets.
+// SearchIndex port: one entry per page, full text plus the document's metadata for filters and facets. Each page
+// carries its document's Comune and whether it is restricted to that Comune's staff; a query with a TenantScope sees
+// the shared pages of every Comune and the restricted pages of the Comuni the scope acts on (tenant-scope.ts).
+import type { TenantScope } from '../tenancy/tenant-scope.ts';
 
 export interface PageEntry {
   documentId: string;
@@ -16,6 +19,10 @@ export interface PageEntry {
   protocol?: string; // "1234/2020"
   address?: string; // "Via Roma 12"
   cadastral?: string; // "F12 M345 S6"
+  /** Code of the Comune holding the document (an empty value is stored as DEFAULT_COMUNE_CODE). */
+  comune: string;
+  /** Visible only to scopes acting on `comune` (default false: shared with the whole union). */
+  restricted?: boolean;
 }
 
 export interface SearchFilters {
@@ -34,6 +41,8 @@ export interface SearchFilters {
   foglio?: number;
   mappale?: number;
   subalterno?: number;
+  /** Pages of any of these Comuni (codes); absent or empty = every Comune. */
+  comuni?: string[];
 }
 
 export type SearchSort = 'relevance' | 'year_desc' | 'year_asc';
@@ -52,6 +61,9 @@ export interface SearchQuery {
   group?: 'practice';
   /** Best pages returned per group (default 3, at most 20). */
   hitsPerGroup?: number;
+  /** Who asks: a restricted page is matched, counted and faceted only when the scope acts on its Comune. Without a
+   *  scope every page is visible (internal use only; the API always passes the user's scope). */
+  scope?: TenantScope;
 }
 
 export interface SearchHit {
@@ -64,6 +76,7 @@ export interface SearchHit {
   documentType?: string;
   procedureType?: string;
   address?: string;
+  comune: string;
   snippet: string; // text around the match, matches wrapped in <mark>…</mark>, everything else HTML-escaped
   score: number; // higher is better
 }
@@ -71,6 +84,8 @@ export interface SearchHit {
 export interface SearchGroup {
   /** Practice key, or null for the pages of one document that belongs to no practice. */
   practice: string | null;
+  /** The group's Comune: practice keys are unique per Comune, so one key in two Comuni makes two groups. */
+  comune: string;
   /** Set when practice is null: the document the group stands for. */
   documentId?: string;
   /** The group's best pages, in the order of the query's sort. */
@@ -89,7 +104,7 @@ export interface SearchResult {
   groups?: SearchGroup[];
   /** Only when grouping: matching groups. */
   totalGroups?: number;
-  facets: FacetCounts; // year, procedureType, documentType, titolarioClass
+  facets: FacetCounts; // year, procedureType, documentType, titolarioClass, comune
   tookMs: number;
   /** True when the query matched so many pages that total and facets were counted over a capped candidate set
    *  and hits were ranked among those candidates only (see sqlite.search-index.ts, query planning). */

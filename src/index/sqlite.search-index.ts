@@ -2,7 +2,8 @@
 //
 // Tables (prefixed `search_` so the index can share a database file with other stores):
 //   search_pages      one small row per page: the document's metadata, indexed for filters and facets; address_key
-//                     is the folded address (addressKey) for case/accent-insensitive address filters (schema v2)
+//                     is the folded address (addressKey) for case/accent-insensitive address filters (schema v2);
+//                     comune and restricted are the document's Comune and tenancy (schema v3)
 //   search_texts      original page text (for snippets), kept apart so that scanning search_pages for facets over
 //                     thousands of matches does not walk the overflow pages of the text (measured 2× faster)
 //   search_fts        contentless FTS5 table (title, body, meta) holding the stemmed, accent-folded term stream
@@ -24,8 +25,16 @@
 // (bench/search.ts: common words at 100k pages went from p95 81 ms to under 50 ms).
 //
 // Grouping by practice (query.group): with text, the candidates already read are grouped in memory in rank order
-// (one pass, no second FTS query); without text, GROUP BY practice (or document, for pages in no practice) in SQL,
-// then each returned group's best pages by the practice index. Limit and offset then count groups.
+// (one pass, no second FTS query); without text, GROUP BY (practice, comune) (or document, for pages in no practice)
+// in SQL, then each returned group's best pages by the (practice, comune) index. Limit and offset then count groups.
+//
+// Tenant scope (query.scope): the pages the scope may not see (restricted pages of other Comuni) are left out of
+// candidates, counts, facets, groups and of the "does this term exist" check that decides typo expansion, so that a
+// restricted page leaves no trace, not even as a missing typo correction. Whether the scope hides any page at all is
+// asked first (one probe of the (restricted, comune) index): when it hides none (one Comune, union-level staff, no
+// restricted records) the search runs as without a scope; otherwise each match is checked in the join, like a filter,
+// and a search without text counts total and facets as those of its filters minus those of the hidden pages.
+// (Excluding the hidden pages as a set instead was measured slower: building the set costs more than it saves.)
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -50,8 +59,9 @@ import type {
   SearchQuery,
   SearchResult,
 } from './search-index.ts';
-import { assertPages, clampInt, groupKey, normaliseQuery, type NormalisedQuery } from './search-query.ts';
-import { candidateOrder, filterSql, GROUP_ORDER, PAGE_ORDER, type Candidate } from './sqlite.search-sql.ts';
+import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
+import { assertPages, clampInt, groupKey, normaliseQuery, pageComune, type NormalisedQuery } from './search-query.ts';
+import { candidateOrder, filterSql, GROUP_ORDER, PAGE_ORDER, scopeSql, type Candidate } from './sqlite.search-sql.ts';
 import { makeSnippet } from './snippet.ts';
 import { FILTER_FIRST_MAX_PAGES, filtersIndexable, phraseTitleMatcher, proxyRank } from './sqlite.search-plan.ts';
 
@@ -77,12 +87,17 @@ export interface SqliteSearchIndexOptions {
   filterFirstMaxPages?: number;
 }
 
-const SCHEMA_VERSION = '2'; // 2: search_pages.address_key (+ indexes on address_key, cadastral)
+/** How one search applies its tenant scope: not at all (it hides no page), or as a condition on each page. */
+type ScopePlan = { kind: 'none'; params: [] } | { kind: 'visible'; cond: string; hidden: string; params: unknown[] };
+
+// 2: search_pages.address_key (+ indexes on address_key, cadastral); 3: search_pages.comune, restricted (+ indexes)
+const SCHEMA_VERSION = '3';
 const FACETS = [
   ['year', 'year'],
   ['procedureType', 'procedure_type'],
   ['documentType', 'document_type'],
   ['titolarioClass', 'titolario_class'],
+  ['comune', 'comune'],
 ] as const;
 
 const SCHEMA = `
@@ -103,11 +118,12 @@ const SCHEMA = `
     address TEXT,
     cadastral TEXT,
     address_key TEXT,
+    comune TEXT NOT NULL DEFAULT '${DEFAULT_COMUNE_CODE}',
+    restricted INTEGER NOT NULL DEFAULT 0,
     UNIQUE (document_id, page)
   );
   CREATE TABLE IF NOT EXISTS search_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
   CREATE INDEX IF NOT EXISTS search_pages_year ON search_pages (year);
-  CREATE INDEX IF NOT EXISTS search_pages_practice ON search_pages (practice);
   CREATE INDEX IF NOT EXISTS search_pages_procedure_type ON search_pages (procedure_type);
   CREATE INDEX IF NOT EXISTS search_pages_document_type ON search_pages (document_type);
   CREATE INDEX IF NOT EXISTS search_pages_titolario_class ON search_pages (titolario_class);
@@ -134,6 +150,17 @@ const SCHEMA_V2_INDEXES = `
   CREATE INDEX IF NOT EXISTS search_pages_document_year ON search_pages (document_type, year);
   CREATE INDEX IF NOT EXISTS search_pages_titolario_year ON search_pages (titolario_class, year);
 `;
+/**
+ * Created after the v2 → v3 migration has added the columns (it drops the v2 index on practice alone, which
+ * (practice, comune) replaces). (practice, comune) serves the practice filter and walks the groups of a listing in
+ * order; (comune, year) the Comuni filter (and its year range); (restricted, comune) the count of the pages a scope
+ * hides.
+ */
+const SCHEMA_V3_INDEXES = `
+  CREATE INDEX IF NOT EXISTS search_pages_practice_comune ON search_pages (practice, comune);
+  CREATE INDEX IF NOT EXISTS search_pages_comune_year ON search_pages (comune, year);
+  CREATE INDEX IF NOT EXISTS search_pages_restricted ON search_pages (restricted, comune);
+`;
 
 interface ResultPage {
   total: number;
@@ -157,6 +184,7 @@ type PageRow = {
   document_type: string | null;
   procedure_type: string | null;
   address: string | null;
+  comune: string;
   score?: number;
 };
 
@@ -168,7 +196,7 @@ const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
  * extension). Weighted between title and body, which is where the subject ranks (it is not kept in search_pages, so
  * rebuildVocabulary() does not see its words: they only lose typo tolerance until the document is re-indexed).
  */
-function metaText(p: PageEntry): string {
+function metaText(p: Pick<PageEntry, 'subject' | 'address' | 'cadastral' | 'protocol' | 'practice' | 'filename'>): string {
   const file = (p.filename ?? '').replace(/\.[A-Za-z0-9]{1,5}$/, '');
   return [p.subject, p.address, p.cadastral, p.protocol, p.practice, file]
     .filter((s) => s !== undefined && s !== '')
@@ -259,14 +287,14 @@ export class SqliteSearchIndex implements SearchIndex {
       insertText: db.prepare('INSERT INTO search_texts (id, text) VALUES (?, ?)'),
       selectHit: db.prepare(
         `SELECT p.id, p.document_id, p.page, p.title, p.filename, p.year, p.practice, p.document_type, p.procedure_type,
-           p.address, t.text
+           p.address, p.comune, t.text
          FROM search_pages p JOIN search_texts t ON t.id = p.id WHERE p.id = ?`,
       ),
       deleteDocument: db.prepare('DELETE FROM search_documents WHERE document_id = ?'),
       insertPage: db.prepare(
         `INSERT INTO search_pages (document_id, page, title, filename, year, practice, procedure_type,
-           document_type, titolario_class, protocol, address, cadastral, address_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           document_type, titolario_class, protocol, address, cadastral, address_key, comune, restricted)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertFts: db.prepare('INSERT INTO search_fts (rowid, title, body, meta) VALUES (?, ?, ?, ?)'),
       upsertDocument: db.prepare('INSERT OR REPLACE INTO search_documents (document_id, pages) VALUES (?, ?)'),
@@ -352,6 +380,8 @@ export class SqliteSearchIndex implements SearchIndex {
           orNull(p.address),
           orNull(p.cadastral),
           p.address === undefined || p.address === '' ? null : addressKey(p.address),
+          pageComune(p),
+          p.restricted === true ? 1 : 0,
         );
         const id = Number(info.lastInsertRowid);
         this.stmts.insertText.run(id, p.text ?? '');
@@ -390,7 +420,8 @@ export class SqliteSearchIndex implements SearchIndex {
       const empty: SearchResult = { total: 0, hits: [], facets: emptyFacets(), tookMs: performance.now() - t0 };
       return nq.group ? { ...empty, groups: [], totalGroups: 0 } : empty;
     }
-    const compiled = compileQuery(parsed, this.vocabulary);
+    const scope = this.planScope(nq.fullComuni);
+    const compiled = compileQuery(parsed, this.scopedVocabulary(scope));
 
     // Candidate set: FTS match (ranked) or the filtered pages, minus exclusions.
     const conds = [...where];
@@ -408,8 +439,8 @@ export class SqliteSearchIndex implements SearchIndex {
     };
     const page =
       compiled.match !== null
-        ? this.searchText(nq, compiled.match, compiled.highlight, conds, condParams, add, phrasesOf(parsed))
-        : this.searchFiltered(nq, conds, condParams, add);
+        ? this.searchText(nq, compiled.match, compiled.highlight, conds, condParams, scope, add, phrasesOf(parsed))
+        : this.searchFiltered(nq, conds, condParams, scope, add);
 
     const facets: FacetCounts = {};
     FACETS.forEach(([name], i) => {
@@ -445,11 +476,12 @@ export class SqliteSearchIndex implements SearchIndex {
     hl: Highlight,
     conds: string[],
     condParams: unknown[],
+    scope: ScopePlan,
     add: (i: number, v: string | number | null, c: number) => void,
     phrases: string[][],
   ): ResultPage {
     const cap = this.maxCandidates > 0 ? this.maxCandidates : Number.MAX_SAFE_INTEGER;
-    const { rows, proxy } = this.readCandidates(match, conds, condParams, cap, phrases);
+    const { rows, proxy } = this.readCandidates(match, conds, condParams, scope, cap, phrases);
     let approximate = false;
     let scale = 1;
     if (rows.length > cap) {
@@ -467,7 +499,7 @@ export class SqliteSearchIndex implements SearchIndex {
       const rank = new Map(rows);
       const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
       const meta = this.statement(
-        `SELECT p.id, p.document_id, p.page, p.practice, p.year, ${cols}${proxy ? ', p.title' : ''} FROM search_pages p
+        `SELECT p.id, p.document_id, p.page, p.practice, p.year, p.comune, ${cols}${proxy ? ', p.title' : ''} FROM search_pages p
          WHERE p.id IN (SELECT value FROM json_each(?))`,
       );
       const maxId = rows[0]![0];
@@ -475,14 +507,15 @@ export class SqliteSearchIndex implements SearchIndex {
         const id = row[0] as number;
         cands.push({
           id,
-          r: proxy ? proxyRank(proxy(row[5 + FACETS.length] as string), id, maxId) : rank.get(id)!,
+          r: proxy ? proxyRank(proxy(row[6 + FACETS.length] as string), id, maxId) : rank.get(id)!,
           doc: row[1] as string,
           page: row[2] as number,
           practice: row[3] as string | null,
           year: row[4] as number | null,
+          comune: row[5] as string,
         });
         for (let i = 0; i < FACETS.length; i++) {
-          const v = row[5 + i]!;
+          const v = row[6 + i]!;
           if (v !== null) localCounts[i]!.set(v, (localCounts[i]!.get(v) ?? 0) + 1);
         }
       }
@@ -502,18 +535,26 @@ export class SqliteSearchIndex implements SearchIndex {
       return { total, hits: toHits(cands.slice(nq.offset, nq.offset + nq.limit)), approximate };
     }
     cands.sort(candidateOrder(nq.sort));
-    const groups = new Map<string, { practice: string | null; documentId?: string; members: Candidate[] }>();
+    const groups = new Map<string, { practice: string | null; comune: string; documentId?: string; members: Candidate[] }>();
     for (const c of cands) {
-      const key = groupKey(c.practice, c.doc);
+      const key = groupKey(c.practice, c.doc, c.comune);
       let g = groups.get(key);
       if (g === undefined) {
-        g = c.practice !== null && c.practice !== '' ? { practice: c.practice, members: [] } : { practice: null, documentId: c.doc, members: [] };
+        g =
+          c.practice !== null && c.practice !== ''
+            ? { practice: c.practice, comune: c.comune, members: [] }
+            : { practice: null, comune: c.comune, documentId: c.doc, members: [] };
         groups.set(key, g);
       }
       g.members.push(c);
     }
     const pageOfGroups = [...groups.values()].slice(nq.offset, nq.offset + nq.limit).map((g) => {
-      const out: SearchGroup = { practice: g.practice, hits: toHits(g.members.slice(0, nq.hitsPerGroup)), total: g.members.length };
+      const out: SearchGroup = {
+        practice: g.practice,
+        comune: g.comune,
+        hits: toHits(g.members.slice(0, nq.hitsPerGroup)),
+        total: g.members.length,
+      };
       if (g.documentId !== undefined) out.documentId = g.documentId;
       return out;
     });
@@ -532,6 +573,7 @@ export class SqliteSearchIndex implements SearchIndex {
     match: string,
     conds: string[],
     condParams: unknown[],
+    scope: ScopePlan,
     cap: number,
     phrases: string[][],
   ): { rows: [number, number][]; proxy: ((title: string) => boolean) | null } {
@@ -540,9 +582,12 @@ export class SqliteSearchIndex implements SearchIndex {
     const limitArgs = capped ? [cap + 1] : [];
     // CROSS JOIN keeps FTS5 as the outer loop: given the (category, year) indexes SQLite may otherwise drive from
     // search_pages and look each page up in FTS5 by rowid, which recounts bm25's frequencies per row (seconds).
-    let from = conds.length > 0 ? 'search_fts f CROSS JOIN search_pages p ON p.id = f.rowid' : 'search_fts f';
-    let whereSql = ['search_fts MATCH ?', ...conds].join(' AND ');
-    let args: unknown[] = [match, ...condParams];
+    // Without filters, no join unless the scope hides pages (ftsScope).
+    const fs = ftsScope(scope);
+    let from = conds.length > 0 ? JOIN_PAGES : fs.from;
+    let whereSql = ['search_fts MATCH ?', ...conds, ...(conds.length > 0 ? pagesScope(scope) : fs.where)].join(' AND ');
+    let args: unknown[] = [match, ...condParams, ...scope.params];
+    // The scope is left out of the filter-first estimate: it keeps most pages and has no selective index.
     if (this.filterFirstMax > 0 && filtersIndexable(conds)) {
       const n = this.statement(
         `SELECT count(*) FROM (SELECT 1 FROM search_pages p WHERE ${conds.join(' AND ')} LIMIT ${this.filterFirstMax + 1})`,
@@ -554,8 +599,9 @@ export class SqliteSearchIndex implements SearchIndex {
         // `+` keeps SQLite from handing the IN list to FTS5 as per-rowid lookups (each one recounts bm25's
         // frequencies): FTS5 walks the postings and each is probed in the small set.
         from = 'search_fts f';
-        whereSql = `search_fts MATCH ? AND +f.rowid IN (SELECT p.id FROM search_pages p WHERE ${conds.join(' AND ')})`;
-        args = [match, ...condParams];
+        const inner = [...conds, ...pagesScope(scope)].join(' AND ');
+        whereSql = `search_fts MATCH ? AND +f.rowid IN (SELECT p.id FROM search_pages p WHERE ${inner})`;
+        args = [match, ...condParams, ...scope.params];
       }
     }
     const proxy = capped ? phraseTitleMatcher(phrases) : null;
@@ -572,19 +618,35 @@ export class SqliteSearchIndex implements SearchIndex {
   /** No text query: counts, facets and groups are GROUP BYs that can walk the filter and facet indexes. */
   private searchFiltered(
     nq: NormalisedQuery,
-    conds: string[],
-    condParams: unknown[],
+    filterConds: string[],
+    filterParams: unknown[],
+    scope: ScopePlan,
     add: (i: number, v: string | number | null, c: number) => void,
   ): ResultPage {
     const from = 'search_pages p';
-    const whereSql = conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
-    const total = (this.statement(`SELECT count(*) AS c FROM ${from} ${whereSql}`).get(...condParams) as { c: number }).c;
-    FACETS.forEach(([, col], i) => {
-      const sql = `SELECT p.${col}, count(*) FROM ${from} ${whereSql} GROUP BY p.${col}`;
-      for (const [v, c] of this.statement(sql).raw().iterate(...condParams) as Iterable<[string | number | null, number]>) {
-        add(i, v, c);
-      }
+    // Total and facets of a scope that hides pages: those of the filters (walking their covering indexes) minus those
+    // of the hidden pages among them, instead of a page lookup for the scope at every filtered page (measured 4-6×
+    // slower for a listing of the whole archive). Hits and groups take the scope as a condition.
+    const counted = (where: string[], params: unknown[], sign: 1 | -1, into: Map<string | number, number>[]): number => {
+      const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      FACETS.forEach(([, col], i) => {
+        const sql = `SELECT p.${col}, count(*) FROM ${from} ${whereSql} GROUP BY p.${col}`;
+        for (const [v, c] of this.statement(sql).raw().iterate(...params) as Iterable<[string | number | null, number]>) {
+          if (v !== null) into[i]!.set(v, (into[i]!.get(v) ?? 0) + sign * c);
+        }
+      });
+      return sign * (this.statement(`SELECT count(*) FROM ${from} ${whereSql}`).pluck().get(...params) as number);
+    };
+    const facetCounts = FACETS.map(() => new Map<string | number, number>());
+    let total = counted(filterConds, filterParams, 1, facetCounts);
+    if (scope.kind === 'visible') {
+      total += counted([...filterConds, scope.hidden], [...filterParams, ...scope.params], -1, facetCounts);
+    }
+    facetCounts.forEach((m, i) => {
+      for (const [v, c] of m) if (c > 0) add(i, v, c);
     });
+    const conds = [...filterConds, ...pagesScope(scope)];
+    const condParams = [...filterParams, ...scope.params];
     const order = PAGE_ORDER[nq.sort];
     const pageIds = (extraWhere: string, extraParams: unknown[], limit: number, offset: number): SearchHit[] => {
       const all = [...conds, ...(extraWhere ? [extraWhere] : [])];
@@ -600,24 +662,35 @@ export class SqliteSearchIndex implements SearchIndex {
     // index (no temporary sort of every page), then the groups ordered. The page of groups carries the group count (a
     // window over the grouped rows), so the grouping runs once; only a page past the end counts separately.
     const and = conds.length > 0 ? ` AND ${conds.join(' AND ')}` : '';
-    const grouped = `SELECT p.practice AS practice, min(p.document_id) AS doc, count(*) AS n, min(p.year) AS lo, max(p.year) AS hi
-        FROM ${from} WHERE p.practice IS NOT NULL${and} GROUP BY p.practice
+    const grouped = `SELECT p.practice AS practice, p.comune AS comune, min(p.document_id) AS doc, count(*) AS n,
+          min(p.year) AS lo, max(p.year) AS hi
+        FROM ${from} WHERE p.practice IS NOT NULL${and} GROUP BY p.practice, p.comune
       UNION ALL
-      SELECT NULL, p.document_id, count(*), min(p.year), max(p.year)
+      SELECT NULL, min(p.comune), p.document_id, count(*), min(p.year), max(p.year)
         FROM ${from} WHERE p.practice IS NULL${and} GROUP BY p.document_id`;
     const groupParams = [...condParams, ...condParams];
     let totalGroups = 0;
     const groups: SearchGroup[] = [];
     if (nq.limit > 0) {
-      const sql = `SELECT practice, doc, n, count(*) OVER () FROM (${grouped}) ORDER BY ${GROUP_ORDER[nq.sort]} LIMIT ? OFFSET ?`;
-      const rows = this.statement(sql).raw().all(...groupParams, nq.limit, nq.offset) as [string | null, string, number, number][];
-      for (const [practice, doc, n, all] of rows) {
+      const sql = `SELECT practice, comune, doc, n, count(*) OVER () FROM (${grouped}) ORDER BY ${GROUP_ORDER[nq.sort]} LIMIT ? OFFSET ?`;
+      const rows = this.statement(sql).raw().all(...groupParams, nq.limit, nq.offset) as [
+        string | null,
+        string,
+        string,
+        number,
+        number,
+      ][];
+      for (const [practice, comune, doc, n, all] of rows) {
         totalGroups = all;
         const hits =
           practice !== null
-            ? pageIds('p.practice = ?', [practice], nq.hitsPerGroup, 0)
+            ? pageIds('p.practice = ? AND p.comune = ?', [practice, comune], nq.hitsPerGroup, 0)
             : pageIds('p.practice IS NULL AND p.document_id = ?', [doc], nq.hitsPerGroup, 0);
-        groups.push(practice !== null ? { practice, hits, total: n } : { practice: null, documentId: doc, hits, total: n });
+        groups.push(
+          practice !== null
+            ? { practice, comune, hits, total: n }
+            : { practice: null, comune, documentId: doc, hits, total: n },
+        );
       }
     }
     if (groups.length === 0 && total > 0) {
@@ -656,7 +729,7 @@ export class SqliteSearchIndex implements SearchIndex {
       for (let rows = batch.all(0); rows.length > 0; rows = batch.all(rows[rows.length - 1]!.id)) {
         for (const r of rows) {
           const meta = metaText({
-            documentId: '', page: 1, text: '', title: '', filename: r.filename,
+            filename: r.filename,
             practice: nn(r.practice), protocol: nn(r.protocol), address: nn(r.address), cadastral: nn(r.cadastral),
           });
           for (const text of [r.title, r.text, meta]) {
@@ -680,15 +753,23 @@ export class SqliteSearchIndex implements SearchIndex {
 
   // ---------------------------------------------------------------- internals
 
-  /** Create the schema, or bring a version-1 index to version 2 (adds and fills search_pages.address_key). */
+  /**
+   * Create the schema, or bring an older index up to date one version at a time: 1 → 2 adds and fills
+   * search_pages.address_key; 2 → 3 adds comune and restricted with their defaults (DEFAULT_COMUNE_CODE, shared:
+   * what pages indexed before the union had; re-indexing, e.g. rebuild, gives them their documents' values).
+   */
   private migrateAndCreate(): void {
     this.db.exec(SCHEMA);
-    const stored = this.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).get() as
-      | { value: string }
-      | undefined;
-    const cols = this.db.prepare(`PRAGMA table_info(search_pages)`).all() as { name: string }[];
-    if (!cols.some((c) => c.name === 'address_key')) {
-      if (stored !== undefined && stored.value !== '1') return; // unknown version: the caller reports it
+    const version = (): string | undefined =>
+      (this.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).get() as { value: string } | undefined)
+        ?.value;
+    const setVersion = (v: string): void => {
+      this.db.prepare(`UPDATE search_meta SET value = ? WHERE key = 'schema_version'`).run(v);
+    };
+    const hasColumn = (name: string): boolean =>
+      (this.db.prepare(`PRAGMA table_info(search_pages)`).all() as { name: string }[]).some((c) => c.name === name);
+    if (!hasColumn('address_key')) {
+      if (version() !== undefined && version() !== '1') return; // unknown version: the caller reports it
       this.db.transaction(() => {
         this.db.exec('ALTER TABLE search_pages ADD COLUMN address_key TEXT');
         const rows = this.db.prepare('SELECT id, address FROM search_pages WHERE address IS NOT NULL').all() as {
@@ -697,12 +778,39 @@ export class SqliteSearchIndex implements SearchIndex {
         }[];
         const upd = this.db.prepare('UPDATE search_pages SET address_key = ? WHERE id = ?');
         for (const r of rows) upd.run(addressKey(r.address), r.id);
-        if (stored !== undefined) {
-          this.db.prepare(`UPDATE search_meta SET value = ? WHERE key = 'schema_version'`).run(SCHEMA_VERSION);
-        }
+        setVersion('2');
       })();
     }
     this.db.exec(SCHEMA_V2_INDEXES);
+    const v = version();
+    if (v === undefined || v === '2') {
+      // Adding a column with a constant default rewrites no row: instant at any size.
+      this.db.transaction(() => {
+        if (!hasColumn('comune')) {
+          this.db.exec(`ALTER TABLE search_pages ADD COLUMN comune TEXT NOT NULL DEFAULT '${DEFAULT_COMUNE_CODE}'`);
+        }
+        if (!hasColumn('restricted')) this.db.exec('ALTER TABLE search_pages ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0');
+        this.db.exec('DROP INDEX IF EXISTS search_pages_practice');
+        if (v !== undefined) setVersion('3');
+      })();
+    }
+    if (hasColumn('comune') && hasColumn('restricted')) this.db.exec(SCHEMA_V3_INDEXES);
+  }
+
+  /** How this search applies the scope: not at all when it hides no page (asked of the (restricted, comune) index). */
+  private planScope(fullComuni: string[] | null): ScopePlan {
+    if (fullComuni === null) return { kind: 'none', params: [] };
+    const { hidden, visible, params } = scopeSql(fullComuni);
+    const hides = this.statement(`SELECT 1 FROM search_pages p WHERE ${hidden} LIMIT 1`).get(...params) !== undefined;
+    return hides ? { kind: 'visible', cond: visible, hidden, params } : { kind: 'none', params: [] };
+  }
+
+  /** The vocabulary, with "does any page hold this term" asked of the pages the scope sees. */
+  private scopedVocabulary(scope: ScopePlan): Vocabulary {
+    if (scope.kind === 'none') return this.vocabulary;
+    const fs = ftsScope(scope);
+    const st = this.statement(`SELECT 1 FROM ${fs.from} WHERE ${['search_fts MATCH ?', ...fs.where].join(' AND ')} LIMIT 1`);
+    return { ...this.vocabulary, hasTerm: (term) => st.get(ftsString(term), ...scope.params) !== undefined };
   }
 
   private readonly vocabulary: Vocabulary = {
@@ -729,6 +837,18 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 }
 
+const JOIN_PAGES = 'search_fts f CROSS JOIN search_pages p ON p.id = f.rowid';
+
+/** The scope's conditions over search_pages `p` (their parameters: scope.params). */
+function pagesScope(scope: ScopePlan): string[] {
+  return scope.kind === 'visible' ? [scope.cond] : [];
+}
+
+/** The scope over FTS matches: a scope that hides pages needs each match's page. */
+function ftsScope(scope: ScopePlan): { from: string; where: string[] } {
+  return scope.kind === 'visible' ? { from: JOIN_PAGES, where: [scope.cond] } : { from: 'search_fts f', where: [] };
+}
+
 /** The phrases (as index terms) the query requires: the positive clauses' phrase atoms. */
 function phrasesOf(parsed: ParsedQuery): string[][] {
   return parsed.clauses.filter((c) => !c.negated).flatMap((c) => c.atoms.flatMap((a) => (a.kind === 'phrase' ? [a.terms] : [])));
@@ -750,6 +870,7 @@ function toHit(r: PageRow, hl: Highlight | null): SearchHit {
     documentType: nn(r.document_type),
     procedureType: nn(r.procedure_type),
     address: nn(r.address),
+    comune: r.comune,
     snippet: makeSnippet(r.text, hl),
     score: r.score ?? 0,
   };

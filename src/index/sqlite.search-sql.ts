@@ -1,7 +1,8 @@
-// SQL pieces of the embedded search index: WHERE clauses of the port's filters, and the orders of pages and groups
-// (text matches are ordered in memory, pages and groups without text by SQL).
+// SQL pieces of the embedded search index: WHERE clauses of the port's filters and of the tenant scope, and the
+// orders of pages and groups (text matches are ordered in memory, pages and groups without text by SQL).
 import { addressKey } from './address-key.ts';
 import type { SearchFilters, SearchSort } from './search-index.ts';
+import { comuneCodes } from './search-query.ts';
 
 /** A text-query match with what ordering and grouping need. */
 export interface Candidate {
@@ -11,6 +12,7 @@ export interface Candidate {
   page: number;
   practice: string | null;
   year: number | null;
+  comune: string;
 }
 
 const byDocPage = (a: Candidate, b: Candidate): number => (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : a.page - b.page);
@@ -93,5 +95,27 @@ export function filterSql(f: SearchFilters): { where: string[]; params: unknown[
     where.push(`(p.cadastral LIKE ? OR p.cadastral LIKE ?)`);
     params.push(`% M${mappale}`, sub !== undefined ? `% M${mappale} S${sub}` : `% M${mappale} S%`);
   }
+  const comuni = comuneCodes(f.comuni);
+  if (comuni !== null) {
+    where.push(`p.comune IN (${marks(comuni.length)})`);
+    params.push(...comuni);
+  }
   return { where, params };
+}
+
+const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * The tenant scope as conditions on a page `p`, for scopes that do not see everything (`full` = the Comuni whose
+ * restricted pages they see): `hidden` holds for the pages the scope may not see (restricted, of another Comune; the
+ * (restricted, comune) index can drive it), `visible` for the others. The latter's columns carry a unary `+` so that
+ * it never drives the plan: it keeps most pages, the selective filters' indexes should drive.
+ */
+export function scopeSql(full: readonly string[]): { hidden: string; visible: string; params: unknown[] } {
+  if (full.length === 0) return { hidden: 'p.restricted = 1', visible: '+p.restricted = 0', params: [] };
+  return {
+    hidden: `p.restricted = 1 AND p.comune NOT IN (${marks(full.length)})`,
+    visible: `(+p.restricted = 0 OR +p.comune IN (${marks(full.length)}))`,
+    params: [...full],
+  };
 }

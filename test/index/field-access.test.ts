@@ -48,6 +48,7 @@ describe('field-level access to personal data', () => {
           title: gt.documentType,
           filename: gt.file,
           practice: gt.practice ? formatPracticeRef(gt.practice) : undefined,
+          comune: 'C000',
         })),
       );
     }

@@ -12,6 +12,7 @@ import {
   meiliSort,
   pageWindow,
   quoteFilterValue,
+  scopeExpression,
   snippetFromFormatted,
   toFacetCounts,
   toMeiliDocuments,
@@ -22,6 +23,8 @@ import {
 import { parseMeiliOptions } from '../../src/index/meili.options.ts';
 import { createMeiliSearchIndex } from '../../src/index/meili.search-index.ts';
 import { meiliSettings, settingsPatch } from '../../src/index/meili.settings.ts';
+import { normaliseQuery } from '../../src/index/search-query.ts';
+import type { TenantScope } from '../../src/tenancy/tenant-scope.ts';
 
 const settings = meiliSettings({ maxTotalHits: 10_000, maxFacetValues: 100 });
 
@@ -74,10 +77,14 @@ describe('Meilisearch index settings', () => {
         foglio: 1,
         mappale: 2,
         subalterno: 3,
+        comuni: ['A'],
       },
-      ['groupKey = "p:x"', 'documentId = "a" AND rev < 5', 'docHead = true'],
+      ['groupKey = "p:x"', 'documentId = "a" AND rev < 5', 'docHead = true', scopeExpression(['A'])!],
     )!;
-    const attributes = new Set([...filter.matchAll(/([A-Za-z]+) (?:=|>=|<=|<|NOT EXISTS)/g)].map((m) => m[1]!));
+    const attributes = new Set(
+      [...filter.matchAll(/([A-Za-z]+) (?:=|!=|>=|<=|<|NOT EXISTS|IN \[)/g)].map((m) => m[1]!),
+    );
+    expect([...attributes]).toEqual(expect.arrayContaining(['comune', 'restricted']));
     for (const a of attributes) expect(settings.filterableAttributes).toContain(a);
     for (const s of [...meiliSort('year_desc', true)!, ...meiliSort('year_asc', false)!]) {
       expect(settings.sortableAttributes).toContain(s.split(':')[0]);
@@ -109,6 +116,11 @@ describe('Meilisearch index settings', () => {
         searchableAttributes: settings.searchableAttributes,
       },
     );
+    // An index prepared before the union gains the tenancy attributes (Meilisearch re-indexes them).
+    const beforeUnion = applied.filterableAttributes.filter((a) => a !== 'comune' && a !== 'restricted');
+    expect(settingsPatch({ ...applied, filterableAttributes: beforeUnion }, settings)).toEqual({
+      filterableAttributes: settings.filterableAttributes,
+    });
     expect(settingsPatch({ ...applied, pagination: { maxTotalHits: 1000 } }, settings)).toEqual({
       pagination: { maxTotalHits: 10_000 },
     });
@@ -140,6 +152,34 @@ describe('Meilisearch filters', () => {
     expect(filterExpression({ documentType: 'domanda' }, ['groupKey = "d:x"'])).toBe(
       'documentType = "domanda" AND groupKey = "d:x"',
     );
+  });
+
+  it('filters by any of the Comuni asked, quoted', () => {
+    expect(filterExpression({ comuni: ['E730', 'A547'] })).toBe('comune IN ["A547", "E730"]');
+    expect(filterExpression({ comuni: ['E730', 'E730', ' ', ''] })).toBe('comune IN ["E730"]');
+    expect(filterExpression({ comuni: [] })).toBeUndefined();
+    expect(filterExpression({ comuni: ['x" OR restricted = true OR comune = "y'] })).toBe(
+      'comune IN ["x\\" OR restricted = true OR comune = \\"y"]',
+    );
+    expect(filterExpression({ yearFrom: 2000, comuni: ['E730'] }, ['groupKey = "d:x"'])).toBe(
+      'year >= 2000 AND comune IN ["E730"] AND groupKey = "d:x"',
+    );
+  });
+
+  it('writes the tenant scope: shared pages of every Comune, restricted pages of the full Comuni only', () => {
+    expect(scopeExpression(null)).toBeUndefined();
+    expect(scopeExpression([])).toBe('restricted != true');
+    expect(scopeExpression(['A547', 'E730'])).toBe('(restricted != true OR comune IN ["A547", "E730"])');
+    expect(scopeExpression(['"'])).toBe('(restricted != true OR comune IN ["\\""])');
+  });
+
+  it('passes the scope of the query to every search it sends', () => {
+    const nq = (scope: unknown) => normaliseQuery({ q: 'x', scope: scope as TenantScope }).fullComuni;
+    expect(nq(undefined)).toBeNull();
+    expect(nq({ full: '*' })).toBeNull();
+    expect(nq({ full: ['E730', 'A547', 'E730'] })).toEqual(['A547', 'E730']);
+    // A malformed scope sees no restricted page.
+    for (const bad of [null, {}, { full: 'E730' }, { full: [1, 2] }]) expect(nq(bad), JSON.stringify(bad)).toEqual([]);
   });
 
   it('stores every word-boundary prefix of the address', () => {
@@ -229,6 +269,8 @@ describe('Meilisearch page documents', () => {
           address: 'Via Roma 12',
           cadastral: 'F12 M345 S6',
           year: 1990,
+          comune: 'E730',
+          restricted: true,
         },
         {
           documentId: 'pe-1',
@@ -240,6 +282,8 @@ describe('Meilisearch page documents', () => {
           address: 'Via Roma 12',
           cadastral: 'F12 M345 S6',
           year: 1990,
+          comune: 'E730',
+          restricted: true,
         },
       ],
       42,
@@ -248,7 +292,9 @@ describe('Meilisearch page documents', () => {
       id: 'pe-1-p2',
       documentId: 'pe-1',
       page: 2,
-      groupKey: 'p:PE 1/1990',
+      groupKey: 'p:E730:PE 1/1990',
+      comune: 'E730',
+      restricted: true,
       foglio: 12,
       mappale: 345,
       subalterno: 6,
@@ -262,10 +308,11 @@ describe('Meilisearch page documents', () => {
     expect(docs[1]!.docHead).toBe(true);
     const loose = toMeiliDocuments(
       'n',
-      [{ documentId: 'n', page: 1, text: '', title: 'N', filename: 'n.pdf', practice: '' }],
+      [{ documentId: 'n', page: 1, text: '', title: 'N', filename: 'n.pdf', practice: '', comune: '' }],
       1,
     )[0]!;
     expect(loose.groupKey).toBe('d:n');
+    expect(loose).toMatchObject({ comune: 'C000', restricted: false });
     expect(loose).not.toHaveProperty('practice');
     expect(loose).not.toHaveProperty('foglio');
   });
@@ -283,6 +330,7 @@ const RECORDED: MeiliSearchResponse = {
       year: 2010,
       documentType: 'relazione tecnica',
       procedureType: 'permesso di costruire',
+      comune: 'E730',
       text: 'Calcoli strutturali <allegato B> & verifiche "sismiche" del solaio. Il tecnico incaricato …',
       _formatted: {
         text: 'Calcoli strutturali <allegato B> & verifiche "sismiche" del \uE000solaio\uE001.\n Il tecnico…',
@@ -322,8 +370,11 @@ describe('Meilisearch responses', () => {
       year: 2010,
       documentType: 'relazione tecnica',
       procedureType: 'permesso di costruire',
+      comune: 'E730',
       score: 0.9848484848484849,
     });
+    // A page written before the union has no comune: the default Comune.
+    expect(toSearchHit(RECORDED.hits[1]!).comune).toBe('C000');
     expect(hit.address).toBeUndefined();
     expect(hit.snippet).toBe(
       'Calcoli strutturali &lt;allegato B&gt; &amp; verifiche &quot;sismiche&quot; del <mark>solaio</mark>. Il tecnico…',
@@ -334,7 +385,9 @@ describe('Meilisearch responses', () => {
 
   it('maps facets: every facet present, most frequent first, capped', () => {
     const f = toFacetCounts(RECORDED.facetDistribution, 1);
-    expect(Object.keys(f).sort()).toEqual(['documentType', 'procedureType', 'titolarioClass', 'year']);
+    expect(Object.keys(f).sort()).toEqual(['comune', 'documentType', 'procedureType', 'titolarioClass', 'year']);
+    expect(f.comune).toEqual({});
+    expect(toFacetCounts({ comune: { E730: 3, A547: 5 } }, 100).comune).toEqual({ A547: 5, E730: 3 });
     expect(f.year).toEqual({ '2010': 4 });
     expect(f.procedureType).toEqual({});
     // (Integer-like keys keep ascending order in any JS object; the cap keeps the most frequent.)
@@ -347,11 +400,11 @@ describe('Meilisearch responses', () => {
 
   it('maps a group from its best hit and its own search', () => {
     const practiceGroup = toSearchGroup(RECORDED.hits[0]!, { ...RECORDED, hits: [RECORDED.hits[0]!], totalHits: 7 });
-    expect(practiceGroup).toMatchObject({ practice: 'PE 3/2010', total: 7 });
+    expect(practiceGroup).toMatchObject({ practice: 'PE 3/2010', comune: 'E730', total: 7 });
     expect(practiceGroup).not.toHaveProperty('documentId');
     expect(practiceGroup.hits[0]!.snippet).toContain('<mark>solaio</mark>');
     const loose = toSearchGroup(RECORDED.hits[1]!, { hits: [RECORDED.hits[1]!], estimatedTotalHits: 1 });
-    expect(loose).toMatchObject({ practice: null, documentId: 'nota-2001', total: 1 });
+    expect(loose).toMatchObject({ practice: null, comune: 'C000', documentId: 'nota-2001', total: 1 });
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeFilters, understandQuery } from '../../src/index/query-understanding.ts';
 import type { PageEntry } from '../../src/index/search-index.ts';
 import { addressKey, createSqliteSearchIndex, type SqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
+import { actAs } from '../helpers/act-as.ts';
 
 describe('understandQuery', () => {
   const cases: [string, Record<string, unknown>, string][] = [
@@ -58,7 +59,7 @@ describe('understandQuery', () => {
 describe('understood queries against the index', () => {
   let index: SqliteSearchIndex;
   const page = (documentId: string, meta: Partial<PageEntry>, text: string): PageEntry[] => [
-    { documentId, page: 1, title: documentId, filename: `${documentId}.pdf`, text, ...meta },
+    { documentId, page: 1, title: documentId, filename: `${documentId}.pdf`, text, comune: 'C000', ...meta },
   ];
   const search = async (q: string) => {
     const u = understandQuery(q);
@@ -102,7 +103,7 @@ describe('understood queries against the index', () => {
 });
 
 describe('schema migration', () => {
-  it('brings a version-1 index (no address_key) to version 2 and fills the address keys', async () => {
+  it('brings a version-1 index (no address_key) to the current version and fills the address keys', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
@@ -110,13 +111,13 @@ describe('schema migration', () => {
     try {
       const file = path.join(dir, 'search.sqlite');
       const v2 = createSqliteSearchIndex({ path: file });
-      await v2.upsertDocument('a', [{ documentId: 'a', page: 1, title: 'a', filename: 'a.pdf', text: 'tettoia', address: 'Località Cà Bianca 4' }]);
+      await v2.upsertDocument('a', [{ documentId: 'a', page: 1, title: 'a', filename: 'a.pdf', text: 'tettoia', address: 'Località Cà Bianca 4', comune: 'C000' }]);
       v2.db.exec(`DROP INDEX search_pages_address_key; ALTER TABLE search_pages DROP COLUMN address_key;
                   UPDATE search_meta SET value = '1' WHERE key = 'schema_version';`);
       await v2.close();
       const migrated = createSqliteSearchIndex({ path: file });
       expect((await migrated.search({ q: '', filters: { address: 'localita ca bianca 4' } })).total).toBe(1);
-      expect(migrated.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).pluck().get()).toBe('2');
+      expect(migrated.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).pluck().get()).toBe('3');
       await migrated.close();
       const ro = createSqliteSearchIndex({ path: file, readonly: true });
       expect((await ro.search({ q: 'tettoia' })).total).toBe(1);
@@ -134,12 +135,18 @@ describe('GET /search applies query understanding', () => {
     const { searchRoutes } = await import('../../src/api/routes/search.routes.ts');
     const index = createSqliteSearchIndex({ path: ':memory:' });
     const entry = (id: string, practice: string, text: string): PageEntry[] => [
-      { documentId: id, page: 1, title: id, filename: `${id}.pdf`, practice, text },
+      { documentId: id, page: 1, title: id, filename: `${id}.pdf`, practice, text, comune: 'C000' },
     ];
     await index.upsertDocument('a', entry('a', 'PE 123/1987', 'ristrutturazione della tettoia'));
     await index.upsertDocument('b', entry('b', 'PE 124/1987', 'ristrutturazione della tettoia'));
+    const { SqlitePaperStore } = await import('../../src/paper/sqlite.paper-store.ts');
+    const { loadConfig } = await import('../../src/core/config.ts');
+    const paper = new SqlitePaperStore(':memory:');
+    const config = loadConfig({ env: {} });
     const app = Fastify();
-    await app.register(searchRoutes({ search: index } as unknown as Parameters<typeof searchRoutes>[0]));
+    // A professional: the route passes their scope to the index (they see the shared pages of every Comune).
+    actAs(app, { role: 'professional' });
+    await app.register(searchRoutes({ search: index, paper, config } as unknown as Parameters<typeof searchRoutes>[0]));
     try {
       const res = await app.inject({ method: 'GET', url: `/search?q=${encodeURIComponent('pratica 123/87 tettoie')}` });
       expect(res.statusCode).toBe(200);
@@ -155,9 +162,15 @@ describe('GET /search applies query understanding', () => {
       const literal = await app.inject({ method: 'GET', url: `/search?q=${encodeURIComponent('PE 123/1987')}&understand=0` });
       expect(literal.json().understood.filters).toEqual({});
       expect(literal.json().total).toBe(1); // "123 1987" as text in the meta column
+      // The route passes the user's scope: a restricted page stays out of a professional's results.
+      await index.upsertDocument('c', [{ ...entry('c', 'PE 123/1987', 'tettoia riservata')[0]!, restricted: true }]);
+      const scoped = await app.inject({ method: 'GET', url: `/search?q=tettoia&understand=0` });
+      expect(scoped.json().hits.map((h: { documentId: string }) => h.documentId).sort()).toEqual(['a', 'b']);
+      expect(scoped.json().hits[0]).toMatchObject({ comune: 'C000' });
     } finally {
       await app.close();
       await index.close();
+      await paper.close();
     }
   });
 });

@@ -57,6 +57,7 @@ function entriesOf(gt: GroundTruth): PageEntry[] {
     protocol: protocolKey(gt),
     address: gt.address ? formatAddress(gt.address) : undefined,
     cadastral: gt.cadastral ? formatCadastral(gt.cadastral) : undefined,
+    comune: 'C000',
   }));
 }
 
@@ -266,6 +267,7 @@ describe('query planning (capped candidate set)', () => {
             filename: `d${i}.pdf`,
             year: 1950 + (i % 50),
             procedureType: i % 2 === 0 ? 'scia' : 'cila',
+            comune: 'C000',
             text: `Comunicazione di inizio lavori ${i % 4 === 0 ? 'tettoia' : 'recinzione'} numero ${i}.`,
           },
         ],

@@ -2,12 +2,14 @@
 // meili-search-index.test.ts when MEILI_URL is set). What only the embedded engine does (Italian stemming without
 // typos, OR, phrases across stop words) stays in its own test file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PageEntry, SearchHit, SearchIndex } from '../../src/index/search-index.ts';
+import type { PageEntry, SearchHit, SearchIndex, SearchResult } from '../../src/index/search-index.ts';
+import type { TenantScope } from '../../src/tenancy/tenant-scope.ts';
 
-type Meta = Omit<PageEntry, 'documentId' | 'page' | 'text'>;
+/** A page's metadata; the Comune defaults to C000 (the single-Comune default union). */
+type Meta = Omit<PageEntry, 'documentId' | 'page' | 'text' | 'comune'> & { comune?: string };
 
 export function doc(documentId: string, meta: Meta, texts: string[]): PageEntry[] {
-  return texts.map((text, i) => ({ documentId, page: i + 1, text, ...meta }));
+  return texts.map((text, i) => ({ documentId, page: i + 1, text, comune: 'C000', ...meta }));
 }
 
 export const FILLER =
@@ -136,6 +138,60 @@ export const GROUPING_EXTRA: [string, PageEntry[]][] = [
   ],
 ];
 
+/**
+ * Two Comuni of a union: practice PE 1/2000 exists in both (keys are unique per Comune), and Comune B holds a
+ * restricted document (e.g. a complaint) that only B's staff may see. "zanzibar" (shared, A) and "zanzibor"
+ * (restricted, B) are one typo apart.
+ */
+export const TENANCY: [string, PageEntry[]][] = [
+  [
+    'a-shared',
+    doc(
+      'a-shared',
+      {
+        title: 'Permesso PE 1/2000',
+        filename: 'a.pdf',
+        year: 2000,
+        practice: 'PE 1/2000',
+        documentType: 'domanda',
+        comune: 'A',
+      },
+      ['Costruzione di un pergolato in legno nel cortile, via zanzibar.'],
+    ),
+  ],
+  [
+    'b-shared',
+    doc(
+      'b-shared',
+      {
+        title: 'Permesso PE 1/2000',
+        filename: 'b.pdf',
+        year: 2000,
+        practice: 'PE 1/2000',
+        documentType: 'domanda',
+        comune: 'B',
+      },
+      ['Pergolato addossato alla facciata principale.'],
+    ),
+  ],
+  [
+    'b-secret',
+    doc(
+      'b-secret',
+      {
+        title: 'Esposto riservato',
+        filename: 'esposto.pdf',
+        year: 2001,
+        practice: 'PE 9/2001',
+        documentType: 'esposto',
+        comune: 'B',
+        restricted: true,
+      },
+      ['Querela del vicino per il pergolato abusivo di via zanzibor.', 'Seconda pagina della querela.'],
+    ),
+  ],
+];
+
 export interface ContractWorld {
   index: SearchIndex;
   cleanup(): Promise<void>;
@@ -236,7 +292,15 @@ export function searchIndexContract(name: string, open: () => Promise<ContractWo
 
     it('filters by street (any civic), exact address, and cadastral unit or whole parcel', async () => {
       const one = (id: string, meta: Partial<PageEntry>): PageEntry[] => [
-        { documentId: id, page: 1, title: id, filename: `${id}.pdf`, text: 'recinzione del lotto', ...meta },
+        {
+          documentId: id,
+          page: 1,
+          title: id,
+          filename: `${id}.pdf`,
+          text: 'recinzione del lotto',
+          comune: 'C000',
+          ...meta,
+        },
       ];
       await index.upsertDocument('a', one('a', { address: 'Via Roma 12', cadastral: 'F12 M345 S6' }));
       await index.upsertDocument('b', one('b', { address: 'Via Roma 120', cadastral: 'F12 M345' }));
@@ -436,6 +500,111 @@ export function searchIndexContract(name: string, open: () => Promise<ContractWo
         expect(byYear.groups![0]!.practice).toBe('PE 3/2010');
         const oldest = await index.search({ q: '', group: 'practice', sort: 'year_asc', limit: 1 });
         expect(oldest.groups!.map((g) => g.practice)).toEqual(['COND 9/1986']);
+      });
+    });
+
+    describe('tenancy (Comuni of a union)', () => {
+      beforeEach(async () => {
+        for (const [id, pages] of TENANCY) await index.upsertDocument(id, pages);
+      });
+
+      const docs = (r: SearchResult) => [...new Set(r.hits.map((h) => h.documentId))].sort();
+      const OUTSIDE: TenantScope[] = [{ full: ['A'] }, { full: [] }, { full: ['A', 'C000'] }];
+      const INSIDE: (TenantScope | undefined)[] = [{ full: ['B'] }, { full: ['A', 'B'] }, { full: '*' }, undefined];
+
+      it("hides Comune B's restricted pages from a scope that does not act on B, by text and by filter", async () => {
+        for (const scope of OUTSIDE) {
+          const s = JSON.stringify(scope);
+          expect((await index.search({ q: 'querela', scope })).total, s).toBe(0);
+          expect((await index.search({ q: '"vicino per il pergolato"', scope })).total, s).toBe(0);
+          expect(
+            (await index.search({ q: 'querela OR pergolato', scope })).hits.map((h) => h.documentId),
+            s,
+          ).not.toContain('b-secret');
+          const text = await index.search({ q: 'pergolato', scope, limit: 50 });
+          expect(docs(text), s).toEqual(['a-shared', 'b-shared']);
+          expect(text.total, s).toBe(2);
+          expect(text.facets.documentType, s).toEqual({ domanda: 2 });
+          expect(text.facets.year, s).toEqual({ '2000': 2 });
+          expect(text.facets.comune, s).toEqual({ A: 1, B: 1 });
+          for (const q of ['', 'pergolato']) {
+            const only = await index.search({ q, scope, filters: { documentType: 'esposto' } });
+            expect([only.total, only.hits, only.facets.comune], `${s} ${q}`).toEqual([0, [], {}]);
+            const b = await index.search({ q, scope, filters: { comuni: ['B'] } });
+            expect(docs(b), `${s} ${q}`).toEqual(['b-shared']);
+            expect(b.facets.comune, `${s} ${q}`).toEqual({ B: 1 });
+            const groups = await index.search({ q, scope, filters: { comuni: ['A', 'B'] }, group: 'practice' });
+            expect(groups.totalGroups, `${s} ${q}`).toBe(2);
+            expect(
+              groups.groups!.map((g) => g.practice),
+              `${s} ${q}`,
+            ).toEqual(['PE 1/2000', 'PE 1/2000']);
+          }
+          const listing = await index.search({ q: '', scope, limit: 50 });
+          expect(listing.total, s).toBe(9); // the 7 pages of the base fixture (C000) and the 2 shared pages
+          expect(listing.facets.comune, s).toEqual({ C000: 7, A: 1, B: 1 });
+          expect(docs(listing), s).not.toContain('b-secret');
+        }
+      });
+
+      it('shows them to the staff of B, to union-level staff and to internal (unscoped) searches', async () => {
+        for (const scope of INSIDE) {
+          const s = JSON.stringify(scope);
+          const r = await index.search({ q: 'querela', scope });
+          expect(r.total, s).toBe(2);
+          expect(r.hits[0], s).toMatchObject({ documentId: 'b-secret', comune: 'B' });
+          const listing = await index.search({ q: '', scope, filters: { documentType: 'esposto' } });
+          expect([listing.total, listing.facets.comune], s).toEqual([2, { B: 2 }]);
+          const text = await index.search({ q: 'pergolato', scope });
+          expect(text.facets.comune, s).toEqual({ A: 1, B: 2 });
+          expect(text.facets.documentType, s).toEqual({ domanda: 2, esposto: 1 });
+        }
+      });
+
+      it('filters by any of several Comuni, and counts pages per Comune in the facets', async () => {
+        const scope: TenantScope = { full: '*' };
+        expect(docs(await index.search({ q: 'pergolato', scope, filters: { comuni: ['A'] } }))).toEqual(['a-shared']);
+        expect(docs(await index.search({ q: 'pergolato', scope, filters: { comuni: ['B', 'X'] } }))).toEqual([
+          'b-secret',
+          'b-shared',
+        ]);
+        expect((await index.search({ q: 'pergolato', scope, filters: { comuni: [] } })).total).toBe(3);
+        expect((await index.search({ q: 'pergolato', scope, filters: { comuni: ['X'] } })).total).toBe(0);
+        const all = await index.search({ q: '', scope, limit: 0 });
+        expect(all.total).toBe(11);
+        expect(all.facets.comune).toEqual({ C000: 7, B: 3, A: 1 });
+        const c000 = await index.search({ q: 'tecnico', filters: { comuni: ['C000'] } });
+        expect(c000.facets.comune).toEqual({ C000: 7 });
+        expect(c000.hits.every((h) => h.comune === 'C000')).toBe(true);
+      });
+
+      it('makes two groups of one practice key held by two Comuni, each with its own pages', async () => {
+        for (const q of ['pergolato', '']) {
+          const r = await index.search({ q, scope: { full: '*' }, group: 'practice', filters: { comuni: ['A', 'B'] } });
+          expect(r.totalGroups, q).toBe(3);
+          const keys = r.groups!.map((g) => `${g.comune}:${g.practice}:${g.total}`).sort();
+          expect(keys, q).toEqual(['A:PE 1/2000:1', 'B:PE 1/2000:1', `B:PE 9/2001:${q === '' ? 2 : 1}`]);
+          for (const g of r.groups!) for (const h of g.hits) expect(h.comune, q).toBe(g.comune);
+          const pe1 = r.groups!.filter((g) => g.practice === 'PE 1/2000');
+          expect(pe1.map((g) => g.hits.map((h) => h.documentId)).sort(), q).toEqual([['a-shared'], ['b-shared']]);
+        }
+        await index.upsertDocument(
+          'loose-b',
+          doc('loose-b', { title: 'Nota', filename: 'n.pdf', comune: 'B' }, ['Pergolato.']),
+        );
+        for (const q of ['pergolato', '']) {
+          const r = await index.search({ q, group: 'practice', scope: { full: [] }, filters: { comuni: ['B'] } });
+          const loose = r.groups!.filter((g) => g.practice === null);
+          expect(loose, q).toEqual([expect.objectContaining({ comune: 'B', documentId: 'loose-b', total: 1 })]);
+        }
+      });
+
+      it('corrects a typo towards the pages the scope sees, whatever the hidden pages hold', async () => {
+        // "zanzibor" is only on B's restricted page: for A's staff it is a typo of "zanzibar".
+        const r = await index.search({ q: 'zanzibor', scope: { full: ['A'] } });
+        expect(docs(r)).toEqual(['a-shared']);
+        const b = await index.search({ q: 'zanzibor', scope: { full: ['B'] } });
+        expect(docs(b)).toContain('b-secret');
       });
     });
   });

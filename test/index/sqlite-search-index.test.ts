@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteSearchIndex, SqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
+import type { TenantScope } from '../../src/tenancy/tenant-scope.ts';
 import { doc, FIXTURE, searchIndexContract } from './search-index.contract.ts';
 
 searchIndexContract('embedded SQLite FTS5 (temp file)', async () => {
@@ -105,5 +106,71 @@ describe('SqliteSearchIndex beyond the contract (real SQLite on a temp file)', (
     index = createSqliteSearchIndex({ path: path.join(dir, 'search.db') });
     expect(await index.stats()).toEqual({ documents: 5, pages: 7 });
     expect(await found('sopralluogo')).toEqual(['pe-1987-123#2']);
+  });
+});
+
+describe('SqliteSearchIndex tenancy columns', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'faldone-search-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('brings a version-2 index (no comune, restricted) to version 3: existing pages become shared pages of C000', async () => {
+    const file = path.join(dir, 'search.db');
+    const v2 = createSqliteSearchIndex({ path: file });
+    for (const [id, pages] of FIXTURE) await v2.upsertDocument(id, pages);
+    v2.db.exec(`DROP INDEX search_pages_practice_comune; DROP INDEX search_pages_comune_year;
+                DROP INDEX search_pages_restricted;
+                ALTER TABLE search_pages DROP COLUMN comune; ALTER TABLE search_pages DROP COLUMN restricted;
+                CREATE INDEX search_pages_practice ON search_pages (practice);
+                UPDATE search_meta SET value = '2' WHERE key = 'schema_version';`);
+    await v2.close();
+    expect(() => createSqliteSearchIndex({ path: file, readonly: true })).toThrow(/schema 2, expected 3/);
+
+    const migrated = createSqliteSearchIndex({ path: file });
+    try {
+      const version = migrated.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).pluck().get();
+      expect(version).toBe('3');
+      const indexes = migrated.db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'search_pages'`)
+        .pluck()
+        .all();
+      expect(indexes).toEqual(
+        expect.arrayContaining(['search_pages_practice_comune', 'search_pages_comune_year', 'search_pages_restricted']),
+      );
+      expect(indexes).not.toContain('search_pages_practice');
+      const r = await migrated.search({ q: 'tecnico', scope: { full: [] } });
+      expect(r.total).toBe(7);
+      expect(r.facets.comune).toEqual({ C000: 7 });
+      expect(r.hits.every((h) => h.comune === 'C000')).toBe(true);
+      await migrated.upsertDocument('r', doc('r', { title: 'R', filename: 'r.pdf', comune: 'E730', restricted: true }, ['tecnico']));
+      expect((await migrated.search({ q: 'tecnico', scope: { full: [] } })).total).toBe(7);
+      expect((await migrated.search({ q: 'tecnico', scope: { full: ['E730'] } })).total).toBe(8);
+    } finally {
+      await migrated.close();
+    }
+    const ro = createSqliteSearchIndex({ path: file, readonly: true });
+    expect((await ro.search({ q: 'tecnico', scope: { full: [] } })).total).toBe(7);
+    await ro.close();
+  });
+
+  it('fails closed on a malformed scope and stores an empty Comune as C000', async () => {
+    const index = createSqliteSearchIndex({ path: ':memory:' });
+    try {
+      await index.upsertDocument('s', doc('s', { title: 'S', filename: 's.pdf', comune: 'E730', restricted: true }, ['tettoia']));
+      await index.upsertDocument('e', doc('e', { title: 'E', filename: 'e.pdf', comune: '' }, ['tettoia']));
+      for (const scope of [{}, { full: null }, { full: 'E730' }, null] as unknown as TenantScope[]) {
+        const r = await index.search({ q: 'tettoia', scope });
+        expect(r.hits.map((h) => h.documentId), JSON.stringify(scope)).toEqual(['e']);
+      }
+      expect((await index.search({ q: 'tettoia' })).facets.comune).toEqual({ C000: 1, E730: 1 });
+    } finally {
+      await index.close();
+    }
   });
 });

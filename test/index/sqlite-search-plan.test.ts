@@ -7,6 +7,7 @@ import { phraseTitleMatcher } from '../../src/index/sqlite.search-plan.ts';
 // returns; a phrase above the candidate cap is read unranked and ordered by the title proxy, flagged approximate.
 
 const PROCS = ['scia', 'cila', 'dia', 'condono'];
+const COMUNI = ['A', 'B', 'C'];
 
 function corpus(n: number): { documentId: string; pages: PageEntry[] }[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -19,6 +20,8 @@ function corpus(n: number): { documentId: string; pages: PageEntry[] }[] {
         filename: `d${i}.pdf`,
         year: 1950 + (i % 60),
         procedureType: PROCS[i % PROCS.length]!,
+        comune: COMUNI[i % COMUNI.length]!,
+        restricted: i % 5 === 0,
         text:
           `Comunicazione di inizio lavori ${i % 3 === 0 ? 'tettoia tettoia tettoia' : 'recinzione'} numero ${i}. ` +
           (i % 2 === 0 ? 'Si richiede il permesso di costruire per le opere descritte.' : 'Opere interne.'),
@@ -106,5 +109,102 @@ describe('phrase above the candidate cap', () => {
     expect(m('Costruire senza permesso')).toBe(false);
     expect(m('Il permesso fu negato; si decise di non costruire più')).toBe(false);
     expect(phraseTitleMatcher([])).toBeNull();
+  });
+});
+
+describe('tenant scope plans', () => {
+  it('returns the same scoped results with the filter-first and the join plan, and only pages the scope sees', async () => {
+    const docs = corpus(600);
+    const first = createSqliteSearchIndex({ path: ':memory:', maxCandidates: 0 });
+    const join = createSqliteSearchIndex({ path: ':memory:', maxCandidates: 0, filterFirstMaxPages: 0 });
+    const capped = createSqliteSearchIndex({ path: ':memory:', maxCandidates: 40 });
+    try {
+      for (const index of [first, join, capped]) await index.upsertDocuments(docs);
+      const visible = (i: number, full: string[]) => i % 5 !== 0 || full.includes(COMUNI[i % 3]!);
+      const cases: { q: string; filters?: Record<string, unknown>; full: string[] }[] = [
+        { q: 'lavori', full: [] },
+        { q: 'lavori', full: ['A'] },
+        { q: 'tettoia', filters: { procedureType: 'cila' }, full: ['B', 'C'] },
+        { q: 'lavori', filters: { comuni: ['A', 'B'], yearFrom: 1990 }, full: ['A'] },
+        { q: '"permesso di costruire"', full: [] },
+        { q: 'lavori -tettoia', full: ['C'] },
+        { q: '', filters: { comuni: ['C'] }, full: [] },
+        { q: '', full: ['A'] },
+      ];
+      for (const c of cases) {
+        const label = JSON.stringify(c);
+        const results = [];
+        for (const index of [first, join]) {
+          const query = { q: c.q, filters: c.filters, scope: { full: c.full }, limit: 50 };
+          const pages = await index.search(query);
+          const groups = await index.search({ ...query, group: 'practice' as const, limit: 20 });
+          results.push({
+            total: pages.total,
+            hits: pages.hits.map((h) => `${h.documentId}/${h.page}:${h.score.toFixed(6)}`),
+            facets: pages.facets,
+            groups: groups.groups!.map((g) => `${g.comune}:${g.practice ?? g.documentId}:${g.total}`),
+            totalGroups: groups.totalGroups,
+          });
+          const ids = pages.hits.map((h) => Number(h.documentId.slice(1)));
+          expect(
+            ids.every((i) => visible(i, c.full)),
+            label,
+          ).toBe(true);
+        }
+        expect(results[1], label).toEqual(results[0]);
+        // Above the candidate cap (phrase proxy and plain ranking alike) no hidden page is ranked either.
+        const top = await capped.search({ q: c.q, filters: c.filters, scope: { full: c.full }, limit: 50 });
+        expect(
+          top.hits.every((h) => visible(Number(h.documentId.slice(1)), c.full)),
+          label,
+        ).toBe(true);
+      }
+      // Exact counts against the corpus: "lavori" is on every page.
+      const staffA = await first.search({ q: 'lavori', scope: { full: ['A'] }, limit: 0 });
+      expect(staffA.total).toBe(docs.filter((_, i) => visible(i, ['A'])).length);
+      expect(staffA.facets.comune).toEqual({ A: 200, B: 160, C: 160 });
+      const pro = await join.search({ q: 'lavori', scope: { full: [] }, limit: 0 });
+      expect(pro.total).toBe(480);
+      // Without text, total and facets are counted by subtracting the hidden pages: the same numbers.
+      const listing = await join.search({ q: '', scope: { full: ['A'] }, limit: 0 });
+      expect([listing.total, listing.facets.comune]).toEqual([520, { A: 200, B: 160, C: 160 }]);
+      const cila = await first.search({
+        q: '',
+        filters: { procedureType: 'cila', comuni: ['B'] },
+        scope: { full: [] },
+      });
+      const expected = docs.filter((_, i) => i % 4 === 1 && i % 3 === 1 && visible(i, []));
+      expect([cila.total, cila.facets.procedureType, cila.facets.comune]).toEqual([
+        expected.length,
+        { cila: expected.length },
+        { B: expected.length },
+      ]);
+      // A scope that hides nothing answers exactly as no scope.
+      const all = await first.search({ q: 'lavori', limit: 50 });
+      const everyComune = await first.search({ q: 'lavori', scope: { full: COMUNI }, limit: 50 });
+      expect(everyComune).toEqual({ ...all, tookMs: everyComune.tookMs });
+    } finally {
+      for (const index of [first, join, capped]) await index.close();
+    }
+  });
+
+  it('answers the Comuni filter and the count of hidden pages from their indexes', async () => {
+    const index = createSqliteSearchIndex({ path: ':memory:' });
+    try {
+      await index.upsertDocuments(corpus(50));
+      const plan = (sql: string) =>
+        (index.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
+      expect(plan(`SELECT 1 FROM search_pages p WHERE p.comune IN ('A', 'B') AND p.year >= 1990`)).toMatch(
+        /INDEX search_pages_comune_year/,
+      );
+      expect(plan(`SELECT 1 FROM search_pages p WHERE p.restricted = 1 AND p.comune NOT IN ('A') LIMIT 1`)).toMatch(
+        /INDEX search_pages_restricted/,
+      );
+      expect(plan(`SELECT 1 FROM search_pages p WHERE p.practice = 'x' AND p.comune = 'A'`)).toMatch(
+        /INDEX search_pages_practice_comune/,
+      );
+    } finally {
+      await index.close();
+    }
   });
 });
