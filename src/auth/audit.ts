@@ -9,7 +9,9 @@ export interface AuditInput {
   targetId?: string | null;
   detail?: Record<string, unknown> | null;
   /** Who acted when the request has no user yet (a login): defaults to req.user, else 'anonymous'. */
-  actor?: { id: string; username: string; role: string } | null;
+  actor?: { id: string; username: string; role: string; comune?: string | null } | null;
+  /** The Comune the action concerned; defaults to the actor's home Comune (null: union level or anonymous). */
+  comune?: string | null;
 }
 
 export async function writeAudit(
@@ -29,6 +31,7 @@ export async function writeAudit(
       targetId: input.targetId ?? null,
       detail: input.detail ?? null,
       ip: req.ip,
+      comune: input.comune !== undefined ? input.comune : (actor?.comune ?? null),
     });
   } catch (err) {
     log.error({ err, action: input.action }, 'audit entry not written');

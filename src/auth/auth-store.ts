@@ -12,6 +12,10 @@ export interface User {
   passwordHash: string | null;
   oidcSubject: string | null;
   disabled: boolean;
+  /** Home Comune (code); null = union level (acts on every Comune). Always null for professionals. */
+  comune: string | null;
+  /** Further Comuni a Comune's staff member acts on (besides the home Comune). Always empty for professionals. */
+  grantedComuni: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -23,6 +27,9 @@ export interface NewUser {
   passwordHash?: string | null;
   oidcSubject?: string | null;
   disabled?: boolean;
+  /** Default null (union level). */
+  comune?: string | null;
+  grantedComuni?: readonly string[];
 }
 
 export interface UserPatch {
@@ -30,6 +37,8 @@ export interface UserPatch {
   role?: Role;
   passwordHash?: string | null;
   disabled?: boolean;
+  comune?: string | null;
+  grantedComuni?: readonly string[];
 }
 
 export interface ApiToken {
@@ -54,19 +63,20 @@ export interface AuditEntry {
   targetId: string | null;
   detail: Record<string, unknown> | null;
   ip: string | null;
+  /** The Comune the action concerned (else the actor's home Comune); null = union level (anonymous, union staff). */
+  comune: string | null;
 }
 
-export type NewAuditEntry = Omit<
-  AuditEntry,
-  'id' | 'at' | 'actorName' | 'role' | 'targetType' | 'targetId' | 'detail' | 'ip'
-> &
-  Partial<Pick<AuditEntry, 'at' | 'actorName' | 'role' | 'targetType' | 'targetId' | 'detail' | 'ip'>>;
+type OptionalAuditField = 'at' | 'actorName' | 'role' | 'targetType' | 'targetId' | 'detail' | 'ip' | 'comune';
+export type NewAuditEntry = Omit<AuditEntry, 'id' | OptionalAuditField> & Partial<Pick<AuditEntry, OptionalAuditField>>;
 
 export interface AuditFilter {
   /** A user id or a username. */
   actor?: string;
   action?: string;
   targetId?: string;
+  /** Only entries of these Comuni (entries with a null comune, union level, never match; [] matches nothing). */
+  comuni?: readonly string[];
   /** ISO timestamps, inclusive. */
   since?: string;
   until?: string;
@@ -122,6 +132,19 @@ export interface AuthStore {
 }
 
 export const AUDIT_LIST_MAX = 500;
+
+/**
+ * The tenancy fields a user is stored with: professionals act on no Comune (null, no grants), union-level users need
+ * no grants, and grants are distinct codes without the home Comune.
+ */
+export function normaliseTenancy(
+  role: Role,
+  comune: string | null,
+  grantedComuni: readonly string[],
+): { comune: string | null; grantedComuni: string[] } {
+  if (role === 'professional' || comune === null) return { comune: null, grantedComuni: [] };
+  return { comune, grantedComuni: [...new Set(grantedComuni)].filter((c) => c !== comune).sort() };
+}
 
 /** Lower-cased key used for the case-insensitive uniqueness of usernames (same in both adapters). */
 export const foldUsername = (username: string): string => username.normalize('NFC').toLowerCase();

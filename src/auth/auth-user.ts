@@ -1,5 +1,6 @@
 // The authenticated user of a request (`req.user`), set by the auth plugin from the session cookie or an API token.
 import type { FastifyRequest } from 'fastify';
+import { scopeOf, type TenantScope } from '../tenancy/tenant-scope.ts';
 import type { User } from './auth-store.ts';
 import type { Role } from './roles.ts';
 
@@ -11,12 +12,21 @@ export interface AuthUser {
   displayName: string;
   role: Role;
   authMethod: AuthMethod;
+  /** Home Comune; null = union level. */
+  comune: string | null;
+  grantedComuni: string[];
+  /** What the user acts on, from the user row as it is at this request (a changed grant applies at once). */
+  scope: TenantScope;
 }
 
-/** What a route adds to its audit entry (the policy names the action): a target created by the request, details. */
+/**
+ * What a route adds to its audit entry (the policy names the action): a target created by the request, details, and
+ * the Comune the action concerned (else the entry gets the actor's home Comune).
+ */
 export interface AuditNote {
   targetId?: string;
   detail?: Record<string, unknown>;
+  comune?: string;
 }
 
 declare module 'fastify' {
@@ -49,7 +59,16 @@ export function requireUser(req: FastifyRequest): AuthUser {
 }
 
 export function toAuthUser(user: User, authMethod: AuthMethod): AuthUser {
-  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, authMethod };
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    authMethod,
+    comune: user.comune,
+    grantedComuni: [...user.grantedComuni],
+    scope: scopeOf(user),
+  };
 }
 
 /** The user as the API shows it (never the password hash). */
@@ -61,6 +80,8 @@ export function publicUser(user: User) {
     role: user.role,
     disabled: user.disabled,
     oidcLinked: user.oidcSubject !== null,
+    comune: user.comune,
+    grantedComuni: user.grantedComuni,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };

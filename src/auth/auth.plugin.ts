@@ -95,6 +95,7 @@ export async function installAuth(app: FastifyInstance, deps: AuthDeps): Promise
       targetType: policy.targetType,
       targetId: req.auditNote?.targetId ?? (policy.target ? params[policy.target] : undefined),
       detail: Object.keys(detail).length ? detail : null,
+      ...(req.auditNote?.comune ? { comune: req.auditNote.comune } : {}),
     });
   });
 }

@@ -1,6 +1,6 @@
 // Row ↔ record mapping shared by the SQLite and PostgreSQL auth store adapters (snake_case columns).
-import type { ApiToken, AuditEntry, AuditFilter, User } from './auth-store.ts';
-import { AUDIT_LIST_MAX } from './auth-store.ts';
+import type { ApiToken, AuditEntry, AuditFilter, User, UserPatch } from './auth-store.ts';
+import { AUDIT_LIST_MAX, normaliseTenancy } from './auth-store.ts';
 import type { Role } from './roles.ts';
 
 export type Row = Record<string, unknown>;
@@ -8,6 +8,9 @@ export type Row = Record<string, unknown>;
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
+/** SQLite keeps the grants as JSON text, PostgreSQL as text[]. */
+const codes = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? (JSON.parse(v) as unknown[]).map(String) : [];
 
 export function userFromRow(r: Row): User {
   return {
@@ -18,6 +21,8 @@ export function userFromRow(r: Row): User {
     passwordHash: str(r.password_hash),
     oidcSubject: str(r.oidc_subject),
     disabled: r.disabled === true || r.disabled === 1,
+    comune: str(r.comune),
+    grantedComuni: codes(r.granted_comuni),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };
@@ -48,7 +53,24 @@ export function auditFromRow(r: Row): AuditEntry {
     targetId: str(r.target_id),
     detail: detail as Record<string, unknown> | null,
     ip: str(r.ip),
+    comune: str(r.comune),
   };
+}
+
+/**
+ * The tenancy columns to write for a patch of `current` (null when the patch touches none of role, comune and grants):
+ * a role change to professional clears them, as does a move to union level.
+ */
+export function patchedTenancy(
+  current: User,
+  patch: UserPatch,
+): { comune: string | null; grantedComuni: string[] } | null {
+  if (patch.role === undefined && patch.comune === undefined && patch.grantedComuni === undefined) return null;
+  return normaliseTenancy(
+    patch.role ?? current.role,
+    patch.comune === undefined ? current.comune : patch.comune,
+    patch.grantedComuni ?? current.grantedComuni,
+  );
 }
 
 /**
@@ -68,6 +90,11 @@ export function auditWhere(filter: AuditFilter, param: (i: number) => string): {
   }
   if (filter.action) add((p) => `action = ${p}`, filter.action);
   if (filter.targetId) add((p) => `target_id = ${p}`, filter.targetId);
+  if (filter.comuni) {
+    const list = [...new Set(filter.comuni)];
+    const placeholders = list.map((code) => (params.push(code), param(params.length)));
+    clauses.push(list.length ? `comune IN (${placeholders.join(', ')})` : '1 = 0');
+  }
   if (filter.since) add((p) => `at >= ${p}`, new Date(filter.since).toISOString());
   if (filter.until) add((p) => `at <= ${p}`, new Date(filter.until).toISOString());
   return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };

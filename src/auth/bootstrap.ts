@@ -20,6 +20,7 @@ export async function bootstrapAdmin(
       username: 'admin',
       displayName: 'Amministratore',
       role: 'admin',
+      comune: null, // union level: the first administrator manages every Comune
       passwordHash: await hashPassword(password),
     });
   } catch (err) {
@@ -51,18 +52,26 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; password: string; dis
 ];
 
 /**
- * Makes the demo users exist with their demo passwords and roles (re-running the demo resets them). For the demo only:
- * these passwords are public.
+ * Makes the demo users exist with their demo passwords and roles (re-running the demo resets them). The administrator
+ * is union level; the archivist and the records manager belong to `staffComune` (union level when not given). For the
+ * demo only: these passwords are public.
  */
-export async function ensureDemoUsers(auth: AuthStore): Promise<User[]> {
+export async function ensureDemoUsers(auth: AuthStore, opts: { staffComune?: string } = {}): Promise<User[]> {
   const out: User[] = [];
   for (const demo of DEMO_USERS) {
     const passwordHash = await hashPassword(demo.password);
+    const comune = demo.role === 'admin' ? null : (opts.staffComune ?? null);
     const existing = await auth.getUserByUsername(demo.username);
     out.push(
       existing
-        ? (await auth.updateUser(existing.id, { passwordHash, role: demo.role, disabled: false }))!
-        : await auth.createUser({ ...demo, passwordHash }),
+        ? (await auth.updateUser(existing.id, {
+            passwordHash,
+            role: demo.role,
+            disabled: false,
+            comune,
+            grantedComuni: [],
+          }))!
+        : await auth.createUser({ ...demo, passwordHash, comune }),
     );
   }
   return out;

@@ -48,6 +48,16 @@ export const PG_AUTH_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX audit_log_action ON ${s}.audit_log (action, at);
       CREATE INDEX audit_log_target ON ${s}.audit_log (target_id, at);`,
   },
+  {
+    version: 2,
+    name: 'Comune of users (home and granted) and of audit entries',
+    sql: (s) => `
+      ALTER TABLE ${s}.users ADD COLUMN comune text COLLATE "C";
+      ALTER TABLE ${s}.users ADD COLUMN granted_comuni text[] COLLATE "C" NOT NULL DEFAULT '{}';
+      ALTER TABLE ${s}.audit_log ADD COLUMN comune text COLLATE "C";
+      CREATE INDEX users_comune ON ${s}.users (comune);
+      CREATE INDEX audit_log_comune ON ${s}.audit_log (comune, at DESC);`,
+  },
 ];
 
 /** Same runner and advisory lock as the metadata migrations: whichever store opens first creates the schema. */

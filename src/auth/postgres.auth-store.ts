@@ -14,10 +14,19 @@ import {
   type AuthStore,
   type NewAuditEntry,
   type NewUser,
+  normaliseTenancy,
   type User,
   type UserPatch,
 } from './auth-store.ts';
-import { auditFromRow, auditPage, auditWhere, tokenFromRow, userFromRow, type Row } from './auth.rows.ts';
+import {
+  auditFromRow,
+  auditPage,
+  auditWhere,
+  patchedTenancy,
+  tokenFromRow,
+  userFromRow,
+  type Row,
+} from './auth.rows.ts';
 import { migrateAuthPostgres } from './postgres.auth-migrations.ts';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -71,10 +80,12 @@ export class PostgresAuthStore implements AuthStore {
 
   async createUser(input: NewUser): Promise<User> {
     const now = new Date().toISOString();
+    const tenancy = normaliseTenancy(input.role, input.comune ?? null, input.grantedComuni ?? []);
     try {
       const { rows } = await this.query(
         `INSERT INTO ${this.t('users')} (id, username, username_fold, display_name, role, password_hash, oidc_subject,
-           disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING *`,
+           disabled, comune, granted_comuni, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING *`,
         [
           randomUUID(),
           input.username,
@@ -84,6 +95,8 @@ export class PostgresAuthStore implements AuthStore {
           input.passwordHash ?? null,
           input.oidcSubject ?? null,
           input.disabled ?? false,
+          tenancy.comune,
+          tenancy.grantedComuni,
           now,
         ],
       );
@@ -124,23 +137,44 @@ export class PostgresAuthStore implements AuthStore {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<User | null> {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    const set = (column: string, value: unknown) => {
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    };
-    if (patch.displayName !== undefined) set('display_name', patch.displayName);
-    if (patch.role !== undefined) set('role', patch.role);
-    if (patch.passwordHash !== undefined) set('password_hash', patch.passwordHash);
-    if (patch.disabled !== undefined) set('disabled', patch.disabled);
-    set('updated_at', new Date().toISOString());
-    params.push(id);
-    const { rows } = await this.query(
-      `UPDATE ${this.t('users')} SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`,
-      params,
-    );
-    return rows[0] ? userFromRow(rows[0]) : null;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The tenancy columns are computed from the row they replace: lock it so that a concurrent patch waits.
+      const current = await client.query<Row>(`SELECT * FROM ${this.t('users')} WHERE id = $1 FOR UPDATE`, [id]);
+      if (!current.rows[0]) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      const sets: string[] = [];
+      const params: unknown[] = [];
+      const set = (column: string, value: unknown) => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      };
+      if (patch.displayName !== undefined) set('display_name', patch.displayName);
+      if (patch.role !== undefined) set('role', patch.role);
+      if (patch.passwordHash !== undefined) set('password_hash', patch.passwordHash);
+      if (patch.disabled !== undefined) set('disabled', patch.disabled);
+      const tenancy = patchedTenancy(userFromRow(current.rows[0]), patch);
+      if (tenancy) {
+        set('comune', tenancy.comune);
+        set('granted_comuni', tenancy.grantedComuni);
+      }
+      set('updated_at', new Date().toISOString());
+      params.push(id);
+      const { rows } = await client.query<Row>(
+        `UPDATE ${this.t('users')} SET ${sets.join(', ')} WHERE id = $${params.length} RETURNING *`,
+        clean(params),
+      );
+      await client.query('COMMIT');
+      return userFromRow(rows[0]!);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   async setOidcSubject(id: string, subject: string | null): Promise<User | null> {
@@ -201,8 +235,8 @@ export class PostgresAuthStore implements AuthStore {
 
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
     const { rows } = await this.query(
-      `INSERT INTO ${this.t('audit_log')} (at, actor, actor_name, role, action, target_type, target_id, detail, ip)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9) RETURNING *`,
+      `INSERT INTO ${this.t('audit_log')} (at, actor, actor_name, role, action, target_type, target_id, detail, ip,
+         comune) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) RETURNING *`,
       [
         (entry.at === undefined ? new Date() : new Date(entry.at)).toISOString(),
         entry.actor,
@@ -213,6 +247,7 @@ export class PostgresAuthStore implements AuthStore {
         entry.targetId ?? null,
         toJson(entry.detail),
         entry.ip ?? null,
+        entry.comune ?? null,
       ],
     );
     return auditFromRow(rows[0]!);

@@ -14,10 +14,19 @@ import {
   type AuthStore,
   type NewAuditEntry,
   type NewUser,
+  normaliseTenancy,
   type User,
   type UserPatch,
 } from './auth-store.ts';
-import { auditFromRow, auditPage, auditWhere, tokenFromRow, userFromRow, type Row } from './auth.rows.ts';
+import {
+  auditFromRow,
+  auditPage,
+  auditWhere,
+  patchedTenancy,
+  tokenFromRow,
+  userFromRow,
+  type Row,
+} from './auth.rows.ts';
 
 /** Never edit a migration that has shipped: append. */
 export const SQLITE_AUTH_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -41,6 +50,16 @@ export const SQLITE_AUTH_MIGRATIONS: ReadonlyArray<{ version: number; name: stri
       CREATE INDEX audit_log_actor_name ON audit_log(actor_name, at);
       CREATE INDEX audit_log_action ON audit_log(action, at);
       CREATE INDEX audit_log_target ON audit_log(target_id, at);`,
+  },
+  {
+    version: 2,
+    name: 'Comune of users (home and granted) and of audit entries',
+    sql: `
+      ALTER TABLE users ADD COLUMN comune TEXT;
+      ALTER TABLE users ADD COLUMN granted_comuni TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE audit_log ADD COLUMN comune TEXT;
+      CREATE INDEX users_comune ON users(comune);
+      CREATE INDEX audit_log_comune ON audit_log(comune, at);`,
   },
 ];
 
@@ -97,11 +116,12 @@ export class SqliteAuthStore implements AuthStore {
   async createUser(input: NewUser): Promise<User> {
     const now = new Date().toISOString();
     const id = randomUUID();
+    const tenancy = normaliseTenancy(input.role, input.comune ?? null, input.grantedComuni ?? []);
     try {
       this.db
         .prepare(
           `INSERT INTO users (id, username, username_fold, display_name, role, password_hash, oidc_subject, disabled,
-             created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             comune, granted_comuni, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -112,6 +132,8 @@ export class SqliteAuthStore implements AuthStore {
           input.passwordHash ?? null,
           input.oidcSubject ?? null,
           input.disabled ? 1 : 0,
+          tenancy.comune,
+          JSON.stringify(tenancy.grantedComuni),
           now,
           now,
         );
@@ -148,16 +170,26 @@ export class SqliteAuthStore implements AuthStore {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<User | null> {
-    const sets: string[] = [];
-    const params: unknown[] = [];
-    if (patch.displayName !== undefined) (sets.push('display_name = ?'), params.push(patch.displayName));
-    if (patch.role !== undefined) (sets.push('role = ?'), params.push(patch.role));
-    if (patch.passwordHash !== undefined) (sets.push('password_hash = ?'), params.push(patch.passwordHash));
-    if (patch.disabled !== undefined) (sets.push('disabled = ?'), params.push(patch.disabled ? 1 : 0));
-    sets.push('updated_at = ?');
-    params.push(new Date().toISOString(), id);
-    const { changes } = this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...params);
-    return changes ? this.getUser(id) : null;
+    // One synchronous transaction: the tenancy columns are computed from the row they replace.
+    return this.db.transaction((): User | null => {
+      const row = this.one('SELECT * FROM users WHERE id = ?', id);
+      if (!row) return null;
+      const sets: string[] = [];
+      const params: unknown[] = [];
+      if (patch.displayName !== undefined) (sets.push('display_name = ?'), params.push(patch.displayName));
+      if (patch.role !== undefined) (sets.push('role = ?'), params.push(patch.role));
+      if (patch.passwordHash !== undefined) (sets.push('password_hash = ?'), params.push(patch.passwordHash));
+      if (patch.disabled !== undefined) (sets.push('disabled = ?'), params.push(patch.disabled ? 1 : 0));
+      const tenancy = patchedTenancy(userFromRow(row), patch);
+      if (tenancy) {
+        sets.push('comune = ?', 'granted_comuni = ?');
+        params.push(tenancy.comune, JSON.stringify(tenancy.grantedComuni));
+      }
+      sets.push('updated_at = ?');
+      params.push(new Date().toISOString(), id);
+      this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...params);
+      return userFromRow(this.one('SELECT * FROM users WHERE id = ?', id)!);
+    })();
   }
 
   async setOidcSubject(id: string, subject: string | null): Promise<User | null> {
@@ -208,8 +240,8 @@ export class SqliteAuthStore implements AuthStore {
   async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO audit_log (at, actor, actor_name, role, action, target_type, target_id, detail, ip)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit_log (at, actor, actor_name, role, action, target_type, target_id, detail, ip, comune)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         (entry.at === undefined ? new Date() : new Date(entry.at)).toISOString(),
@@ -221,6 +253,7 @@ export class SqliteAuthStore implements AuthStore {
         entry.targetId ?? null,
         entry.detail == null ? null : JSON.stringify(entry.detail),
         entry.ip ?? null,
+        entry.comune ?? null,
       );
     return auditFromRow(this.one('SELECT * FROM audit_log WHERE id = ?', lastInsertRowid)!);
   }

@@ -41,6 +41,8 @@ export function authStoreContract(name: string, open: () => Promise<AuthHarness>
         passwordHash: 'scrypt$x',
         oidcSubject: null,
         disabled: false,
+        comune: null,
+        grantedComuni: [],
         createdAt: expect.stringMatching(ISO),
         updatedAt: anna.createdAt,
       });
@@ -106,6 +108,75 @@ export function authStoreContract(name: string, open: () => Promise<AuthHarness>
       expect(await store.setOidcSubject(u.id, null)).toMatchObject({ oidcSubject: null });
       expect(await store.getUserByOidcSubject('sub-mverdi')).toBeNull();
       expect((await store.getUser(other.id))!.oidcSubject).toBe('sub-altro');
+    });
+
+    it('keeps a home Comune and distinct grants for staff, none for professionals or union-level users', async () => {
+      const anna = await store.createUser({
+        username: 'anna',
+        displayName: 'Anna',
+        role: 'archivist',
+        comune: 'E730',
+        grantedComuni: ['H199', 'A547', 'A547', 'E730'],
+      });
+      expect(anna).toMatchObject({ comune: 'E730', grantedComuni: ['A547', 'H199'] });
+      expect(await store.getUser(anna.id)).toStrictEqual(anna);
+      const pro = await store.createUser({
+        username: 'pro',
+        displayName: 'Pro',
+        role: 'professional',
+        comune: 'E730',
+        grantedComuni: ['A547'],
+      });
+      expect(pro).toMatchObject({ comune: null, grantedComuni: [] });
+      const union = await store.createUser({
+        username: 'unione',
+        displayName: 'Unione',
+        role: 'admin',
+        comune: null,
+        grantedComuni: ['A547'],
+      });
+      expect(union).toMatchObject({ comune: null, grantedComuni: [] });
+
+      // A patch of other fields leaves the tenancy alone; a role change keeps it for staff.
+      expect(await store.updateUser(anna.id, { displayName: 'Anna B.', role: 'records_manager' })).toMatchObject({
+        comune: 'E730',
+        grantedComuni: ['A547', 'H199'],
+      });
+      expect(await store.updateUser(anna.id, { comune: 'A547' })).toMatchObject({
+        comune: 'A547',
+        grantedComuni: ['H199'],
+      });
+      expect(await store.updateUser(anna.id, { grantedComuni: ['E730'] })).toMatchObject({
+        comune: 'A547',
+        grantedComuni: ['E730'],
+      });
+      // Becoming a professional clears both; a professional given a Comune stays without one.
+      expect(await store.updateUser(anna.id, { role: 'professional' })).toMatchObject({
+        comune: null,
+        grantedComuni: [],
+      });
+      expect(await store.updateUser(anna.id, { comune: 'E730', grantedComuni: ['A547'] })).toMatchObject({
+        comune: null,
+        grantedComuni: [],
+      });
+      expect(
+        await store.updateUser(anna.id, { role: 'archivist', comune: 'E730', grantedComuni: ['A547'] }),
+      ).toMatchObject({ role: 'archivist', comune: 'E730', grantedComuni: ['A547'] });
+      // Moved to union level, the grants go.
+      expect(await store.updateUser(anna.id, { comune: null })).toMatchObject({ comune: null, grantedComuni: [] });
+      expect(await store.updateUser(pro.id, { role: 'archivist', comune: 'H199' })).toMatchObject({
+        role: 'archivist',
+        comune: 'H199',
+        grantedComuni: [],
+      });
+
+      await store.createToken({ tokenHash: hash('t'), userId: pro.id, label: 'x' });
+      expect((await store.resolveToken(hash('t')))?.user).toMatchObject({ comune: 'H199', grantedComuni: [] });
+      expect((await store.listUsers()).map((u) => [u.username, u.comune])).toEqual([
+        ['anna', null],
+        ['pro', 'H199'],
+        ['unione', null],
+      ]);
     });
 
     it('resolves API tokens by hash until revoked, and lists them per user', async () => {
@@ -182,6 +253,7 @@ export function authStoreContract(name: string, open: () => Promise<AuthHarness>
         targetId: null,
         detail: { username: 'x' },
         ip: null,
+        comune: null,
       });
 
       const all = await store.listAudit();
@@ -206,6 +278,34 @@ export function authStoreContract(name: string, open: () => Promise<AuthHarness>
       expect(window.entries.map((e) => e.action)).toEqual(['document.view', 'routing.correct']);
       const page = await store.listAudit({ limit: 1, offset: 1 });
       expect(page).toMatchObject({ total: 4, entries: [{ action: 'document.view' }] });
+    });
+
+    it('records the Comune of audit entries and filters by a list of Comuni, union-level entries apart', async () => {
+      const base = Date.parse('2026-04-01T08:00:00.000Z');
+      const at = (min: number) => new Date(base + min * 60_000).toISOString();
+      await store.appendAudit({ at: at(0), actor: 'u1', action: 'document.view', comune: 'E730', targetId: 'd1' });
+      await store.appendAudit({ at: at(1), actor: 'u2', action: 'document.view', comune: 'A547', targetId: 'd2' });
+      await store.appendAudit({ at: at(2), actor: 'u3', action: 'user.create', comune: null });
+      await store.appendAudit({ at: at(3), actor: 'u1', action: 'batch.upload', comune: 'E730' });
+      const none = await store.appendAudit({ at: at(4), actor: 'anonymous', action: 'auth.login_failed' });
+      expect(none.comune).toBeNull();
+
+      const lugo = await store.listAudit({ comuni: ['E730'] });
+      expect(lugo.total).toBe(2);
+      expect(lugo.entries.map((e) => [e.action, e.comune])).toEqual([
+        ['batch.upload', 'E730'],
+        ['document.view', 'E730'],
+      ]);
+      const both = await store.listAudit({ comuni: ['E730', 'A547', 'E730'] });
+      expect(both.entries.map((e) => e.targetId ?? e.action)).toEqual(['batch.upload', 'd2', 'd1']);
+      expect(await store.listAudit({ comuni: [] })).toEqual({ entries: [], total: 0 });
+      expect((await store.listAudit({ comuni: ['E730'], action: 'document.view' })).entries).toMatchObject([
+        { targetId: 'd1' },
+      ]);
+      expect((await store.listAudit({ comuni: ['E730'], limit: 1, offset: 1 })).entries).toMatchObject([
+        { targetId: 'd1' },
+      ]);
+      expect((await store.listAudit()).total).toBe(5);
     });
 
     it('keeps its data for another opener, without migrating again', async () => {

@@ -61,6 +61,10 @@ describe('login, session and logout', () => {
         displayName: user.displayName,
         role: 'archivist',
         authMethod: 'session',
+        comune: null,
+        grantedComuni: [],
+        scope: { full: '*' },
+        comuneName: null,
       },
       csrfToken: expect.stringMatching(/^[A-Za-z0-9_-]{40,}$/),
     });
@@ -268,7 +272,10 @@ describe('user administration', () => {
     }
     const demote = await call('PATCH', `/api/users/${admin.user.id}`, admin.headers, { role: 'archivist' });
     expect(demote.status).toBe(409);
-    expect(demote.body.error).toEqual({ code: 'LAST_ADMIN', message: 'Deve restare almeno un amministratore attivo' });
+    expect(demote.body.error).toEqual({
+      code: 'LAST_ADMIN',
+      message: "Deve restare almeno un amministratore attivo dell'Unione",
+    });
     expect((await call('PATCH', `/api/users/${admin.user.id}`, admin.headers, { disabled: true })).status).toBe(409);
     expect((await call('PATCH', `/api/users/${admin.user.id}`, admin.headers, { displayName: 'Capo' })).status).toBe(
       200,

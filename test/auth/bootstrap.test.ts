@@ -36,7 +36,7 @@ afterEach(async () => {
 describe('bootstrap', () => {
   it('creates admin with FALDONE_ADMIN_PASSWORD once, and never again when users exist', async () => {
     const admin = await bootstrapAdmin(auth, { adminPassword: 'password-da-env', logger: logger() });
-    expect(admin).toMatchObject({ username: 'admin', role: 'admin', disabled: false });
+    expect(admin).toMatchObject({ username: 'admin', role: 'admin', disabled: false, comune: null, grantedComuni: [] });
     expect(await verifyPassword('password-da-env', admin!.passwordHash!)).toBe(true);
     expect(lines.map((l) => l.msg).join()).not.toContain('password-da-env');
     expect(await bootstrapAdmin(auth, { adminPassword: 'altra-password', logger: logger() })).toBeNull();
@@ -67,5 +67,18 @@ describe('bootstrap', () => {
       expect(await verifyPassword(demo.password, u.passwordHash!), demo.username).toBe(true);
     }
     expect(await auth.countUsers()).toBe(4);
+  });
+
+  it('puts the demo staff in the given Comune, the administrator and the professional at union level', async () => {
+    await ensureDemoUsers(auth);
+    const archivista = (await auth.getUserByUsername('archivista'))!;
+    await auth.updateUser(archivista.id, { comune: 'A547', grantedComuni: ['H199'] });
+    const users = await ensureDemoUsers(auth, { staffComune: 'E730' });
+    expect(users.map((u) => [u.username, u.comune, u.grantedComuni])).toEqual([
+      ['admin', null, []],
+      ['archivista', 'E730', []],
+      ['protocollo', 'E730', []],
+      ['professionista', null, []],
+    ]);
   });
 });

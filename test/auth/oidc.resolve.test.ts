@@ -209,6 +209,23 @@ describe('resolveOidcUser on the SQLite AuthStore', () => {
     });
   });
 
+  it('provisions staff in the configured Comune and professionals at union level, and audits under that Comune', async () => {
+    const audited: Array<[string, string | null | undefined]> = [];
+    const resolve = resolveOidcUser(
+      store,
+      parse({ autoProvision: true, roleClaim: 'groups', roleMap: { 'g-arch': 'archivist' } }),
+      { staffComune: 'E730', audit: async (e) => void audited.push([e.action, e.comune]) },
+    );
+    const staff = await resolve(claims({ sub: 'staff-1', groups: ['g-arch'], preferred_username: 'archi' }));
+    expect(staff).toMatchObject({ role: 'archivist', comune: 'E730', grantedComuni: [] });
+    const pro = await resolve(claims({ sub: 'pro-1', preferred_username: 'profe' }));
+    expect(pro).toMatchObject({ role: 'professional', comune: null });
+    expect(audited).toEqual([
+      ['user.create', 'E730'],
+      ['user.create', null],
+    ]);
+  });
+
   it('two simultaneous first logins of one identity create one user and both get it', async () => {
     const resolve = resolveOidcUser(store, parse({ autoProvision: true }));
     const identity = claims({ sub: 'same-sub', email: 'doppio@comune.example.it' });

@@ -269,7 +269,7 @@ describe('OIDC login', () => {
 
   it('the full code flow logs in a known user: session cookie set, redirect to /, audit recorded', async () => {
     const { app, users, audit } = await buildWorld();
-    const mario = users.add({ username: 'mrossi', role: 'archivist', oidcSubject: 'sub-mario' });
+    const mario = users.add({ username: 'mrossi', role: 'archivist', oidcSubject: 'sub-mario', comune: 'E730' });
     const { callback: cb, txCookie } = await startLogin(app, 'sub-mario');
     expect(cb.searchParams.get('code')).toBeTruthy();
 
@@ -282,7 +282,9 @@ describe('OIDC login', () => {
     expect(cleared?.value).toBe('');
     const me = await app.inject({ method: 'GET', url: '/api/whoami', cookies: { faldone_session: session!.value } });
     expect(me.json()).toEqual({ id: mario.id });
-    expect(audit).toEqual([expect.objectContaining({ action: 'auth.login', actor: mario.id, role: 'archivist' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'auth.login', actor: mario.id, role: 'archivist', comune: 'E730' }),
+    ]);
 
     // The same code and transaction once more (a replayed callback) cannot log in again.
     const replay = await callback(app, cb, txCookie);

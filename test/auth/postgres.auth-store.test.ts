@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_AUTH_MIGRATIONS } from '../../src/auth/postgres.auth-migrations.ts';
+import { PG_AUTH_MIGRATIONS, migrateAuthPostgres } from '../../src/auth/postgres.auth-migrations.ts';
 import { PostgresAuthStore } from '../../src/auth/postgres.auth-store.ts';
 import { PostgresMetadataStore } from '../../src/db/postgres.metadata.ts';
 import { PG_MIGRATIONS, quoteIdent } from '../../src/db/postgres.migrations.ts';
@@ -58,6 +58,40 @@ if (unreachable) {
     };
   });
 
+  describe('PostgreSQL auth store upgrade', () => {
+    it('upgrades a schema of the first version: existing users become union level, old audit entries too', async () => {
+      const schema = newSchema();
+      const s = quoteIdent(schema);
+      try {
+        const pool = new pg.Pool({ connectionString: url, max: 1 });
+        try {
+          await migrateAuthPostgres(pool, schema, PG_AUTH_MIGRATIONS.slice(0, 1));
+        } finally {
+          await pool.end();
+        }
+        await admin.query(
+          `INSERT INTO ${s}.users (id, username, username_fold, display_name, role, created_at, updated_at)
+           VALUES ('u1', 'Vecchio', 'vecchio', 'Vecchio', 'archivist', now(), now())`,
+        );
+        await admin.query(`INSERT INTO ${s}.audit_log (at, actor, action) VALUES (now(), 'u1', 'auth.login')`);
+        const auth = await PostgresAuthStore.open({ connectionString: url, schema, poolSize: 1 });
+        try {
+          expect(auth.migration.applied).toEqual(PG_AUTH_MIGRATIONS.slice(1).map((m) => m.version));
+          expect(await auth.getUser('u1')).toMatchObject({ username: 'Vecchio', comune: null, grantedComuni: [] });
+          expect((await auth.listAudit()).entries).toMatchObject([{ action: 'auth.login', comune: null }]);
+          expect(await auth.updateUser('u1', { comune: 'E730', grantedComuni: ['A547'] })).toMatchObject({
+            comune: 'E730',
+            grantedComuni: ['A547'],
+          });
+        } finally {
+          await auth.close();
+        }
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+  });
+
   describe('PostgreSQL auth store beside the metadata store', () => {
     it('migrates once when auth and metadata stores of several processes open a new schema at once', async () => {
       const schema = newSchema();
@@ -76,7 +110,9 @@ if (unreachable) {
           ]);
           expect(meta.filter((s) => s.migration.applied.length)).toHaveLength(1);
           const s = quoteIdent(schema);
-          expect((await admin.query(`SELECT version FROM ${s}.auth_migrations`)).rows).toEqual([{ version: 1 }]);
+          expect((await admin.query(`SELECT version FROM ${s}.auth_migrations ORDER BY version`)).rows).toEqual(
+            PG_AUTH_MIGRATIONS.map((m) => ({ version: m.version })),
+          );
           const metaVersions = (await admin.query(`SELECT version FROM ${s}.schema_migrations ORDER BY version`)).rows;
           expect(metaVersions.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((m) => m.version));
           const u = await auth[0]!.createUser({ username: 'Condiviso', displayName: 'C', role: 'admin' });

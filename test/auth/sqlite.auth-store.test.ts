@@ -44,7 +44,9 @@ describe('SQLite auth store beside the metadata store', () => {
 
       const raw = new Database(file, { readonly: true });
       expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-      expect(raw.prepare('SELECT version FROM auth_migrations').all()).toEqual([{ version: 1 }]);
+      expect(raw.prepare('SELECT version FROM auth_migrations ORDER BY version').all()).toEqual(
+        SQLITE_AUTH_MIGRATIONS.map((m) => ({ version: m.version })),
+      );
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       raw.close();
 
@@ -56,6 +58,41 @@ describe('SQLite auth store beside the metadata store', () => {
       expect(await auth2.countUsers()).toBe(1);
       await meta2.close();
       await auth2.close();
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+
+  it('upgrades a database of the first version: existing users become union level, old audit entries too', async () => {
+    const tmp = await makeTmpDir('faldone-auth-');
+    const file = path.join(tmp.dir, 'faldone.db');
+    try {
+      const raw = new Database(file);
+      raw.exec(
+        'CREATE TABLE auth_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+      );
+      raw.exec(SQLITE_AUTH_MIGRATIONS[0]!.sql);
+      raw.prepare("INSERT INTO auth_migrations VALUES (1, 'v1', '2026-01-01T00:00:00.000Z')").run();
+      raw
+        .prepare(
+          `INSERT INTO users (id, username, username_fold, display_name, role, created_at, updated_at)
+           VALUES ('u1', 'Vecchio', 'vecchio', 'Vecchio', 'archivist', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`,
+        )
+        .run();
+      raw
+        .prepare("INSERT INTO audit_log (at, actor, action) VALUES ('2026-01-01T00:00:00.000Z', 'u1', 'auth.login')")
+        .run();
+      raw.close();
+
+      const auth = new SqliteAuthStore(file);
+      expect(auth.applied).toEqual(SQLITE_AUTH_MIGRATIONS.slice(1).map((m) => m.version));
+      expect(await auth.getUser('u1')).toMatchObject({ username: 'Vecchio', comune: null, grantedComuni: [] });
+      expect((await auth.listAudit()).entries).toMatchObject([{ action: 'auth.login', comune: null }]);
+      expect(await auth.updateUser('u1', { comune: 'E730', grantedComuni: ['A547'] })).toMatchObject({
+        comune: 'E730',
+        grantedComuni: ['A547'],
+      });
+      await auth.close();
     } finally {
       await tmp.cleanup();
     }

@@ -13,7 +13,7 @@ const uniqueName = (role: Role) => `${role.replace('_', '-')}-${process.pid}-${+
 export async function createTestUser(
   services: Pick<AppServices, 'auth'>,
   role: Role,
-  opts: { username?: string; password?: string; displayName?: string } = {},
+  opts: UserOptions & { password?: string; displayName?: string } = {},
 ): Promise<User> {
   const username = opts.username ?? uniqueName(role);
   return services.auth.createUser({
@@ -21,7 +21,16 @@ export async function createTestUser(
     displayName: opts.displayName ?? `Utente ${username}`,
     role,
     passwordHash: opts.password ? await hashPassword(opts.password) : null,
+    comune: opts.comune ?? null,
+    grantedComuni: opts.grantedComuni ?? [],
   });
+}
+
+/** Username (unique by default), home Comune (null/absent = union level) and granted Comuni. */
+export interface UserOptions {
+  username?: string;
+  comune?: string | null;
+  grantedComuni?: string[];
 }
 
 export interface BearerCaller {
@@ -34,7 +43,7 @@ export interface BearerCaller {
 export async function bearerUser(
   services: Pick<AppServices, 'auth'>,
   role: Role,
-  opts: { username?: string } = {},
+  opts: UserOptions = {},
 ): Promise<BearerCaller> {
   const user = await createTestUser(services, role, opts);
   const { token, tokenHash } = newApiToken();
@@ -70,9 +79,9 @@ export async function cookieUser(
   services: Pick<AppServices, 'auth'>,
   url: string,
   role: Role,
-  opts: { username?: string; password?: string } = {},
+  opts: UserOptions & { password?: string } = {},
 ): Promise<CookieCaller & { user: User; password: string }> {
   const password = opts.password ?? 'password-di-prova';
-  const user = await createTestUser(services, role, { username: opts.username, password });
+  const user = await createTestUser(services, role, { ...opts, password });
   return { ...(await login(url, user.username, password)), user, password };
 }

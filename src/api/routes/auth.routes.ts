@@ -3,9 +3,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { foldUsername } from '../../auth/auth-store.ts';
 import { writeAudit } from '../../auth/audit.ts';
-import { toAuthUser } from '../../auth/auth-user.ts';
+import { toAuthUser, type AuthUser } from '../../auth/auth-user.ts';
 import { verifyDecoy, verifyPassword } from '../../auth/password.ts';
 import { clearSessionCookie, startSession } from '../../auth/session-cookie.ts';
+import { comuneName } from '../../tenancy/comuni.ts';
 import type { AppServices } from '../../workers/services.ts';
 
 const loginBody = z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(1000) });
@@ -37,6 +38,11 @@ export function authRoutes(services: AppServices, opts: AuthRoutesOptions = {}):
   const { auth, sessions, config } = services;
   const secureCookies = config.auth.secureCookies;
   const oidc = opts.oidc ?? { enabled: false, label: 'SPID/CIE' };
+  /** The user as the web app gets it: with the name of the home Comune (null at union level). */
+  const withComuneName = (user: AuthUser) => ({
+    ...user,
+    comuneName: user.comune === null ? null : comuneName(config.union, user.comune),
+  });
   return async (app) => {
     app.post(
       '/auth/login',
@@ -70,6 +76,7 @@ export function authRoutes(services: AppServices, opts: AuthRoutesOptions = {}):
             targetType: 'user',
             targetId: user?.id ?? null,
             detail: { username, ...(ok && user?.disabled ? { reason: 'disabled' } : {}) },
+            comune: user?.comune ?? null,
           });
           return reply.status(401).send({ error: { code: 'INVALID_CREDENTIALS', message: 'Credenziali non valide' } });
         }
@@ -81,7 +88,7 @@ export function authRoutes(services: AppServices, opts: AuthRoutesOptions = {}):
           targetType: 'user',
           targetId: user.id,
         });
-        return { user: authUser, csrfToken };
+        return { user: withComuneName(authUser), csrfToken };
       },
     );
 
@@ -94,7 +101,10 @@ export function authRoutes(services: AppServices, opts: AuthRoutesOptions = {}):
       return reply.status(204).send();
     });
 
-    app.get('/auth/me', async (req) => ({ user: req.user, csrfToken: req.authSession?.csrfToken ?? null }));
+    app.get('/auth/me', async (req) => ({
+      user: req.user && withComuneName(req.user),
+      csrfToken: req.authSession?.csrfToken ?? null,
+    }));
 
     app.get('/auth/config', async () => ({ oidc }));
   };

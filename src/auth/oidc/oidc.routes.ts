@@ -16,6 +16,7 @@ export interface OidcSessionUser {
   username?: string;
   role: string;
   disabled?: boolean;
+  comune?: string | null;
 }
 
 export interface OidcRoutesOptions<U extends OidcSessionUser> {
@@ -108,6 +109,7 @@ export function oidcRoutes<U extends OidcSessionUser>(opts: OidcRoutesOptions<U>
           targetId: user?.id,
           detail: { method: 'oidc', reason: user ? 'disabled' : 'unknown', sub: claims.sub },
           ip: req.ip,
+          comune: user?.comune ?? null,
         });
         return sendLoginError(req, reply, 403, 'FORBIDDEN', MSG.notEnabled);
       }
@@ -121,6 +123,7 @@ export function oidcRoutes<U extends OidcSessionUser>(opts: OidcRoutesOptions<U>
         targetId: user.id,
         detail: { method: 'oidc' },
         ip: req.ip,
+        comune: user.comune ?? null,
       });
       return reply.header('cache-control', 'no-store').redirect('/', 302);
     });

@@ -13,6 +13,8 @@ export interface OidcStoredUser {
   role: string;
   disabled?: boolean;
   oidcSubject?: string | null;
+  /** Home Comune (null = union level). */
+  comune?: string | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface OidcUserStore<U extends OidcStoredUser = OidcStoredUser> {
     role: OidcRole;
     oidcSubject: string;
     passwordHash: null;
+    comune?: string | null;
   }): MaybePromise<U>;
 }
 
@@ -45,6 +48,7 @@ export interface OidcAuditEntry {
   targetId?: string;
   detail?: Record<string, unknown>;
   ip?: string;
+  comune?: string | null;
 }
 
 export interface OidcLogger {
@@ -106,7 +110,12 @@ export function provisionedRole(claims: OidcClaims, config: OidcConfig): OidcRol
 export function resolveOidcUser<U extends OidcStoredUser>(
   store: OidcUserStore<U>,
   config: OidcConfig,
-  opts: { audit?(entry: OidcAuditEntry): Promise<void>; logger?: OidcLogger } = {},
+  opts: {
+    audit?(entry: OidcAuditEntry): Promise<void>;
+    logger?: OidcLogger;
+    /** Home Comune of provisioned staff (a role claim mapping to a staff role); union level when not given. */
+    staffComune?: string;
+  } = {},
 ): ResolveOidcUser<U> {
   /** The username the match claim points at ('sub' matching has none). */
   function matchKey(claims: OidcClaims): string | undefined {
@@ -167,6 +176,7 @@ export function resolveOidcUser<U extends OidcStoredUser>(
       role,
       oidcSubject: claims.sub,
       passwordHash: null,
+      ...(role !== 'professional' && opts.staffComune ? { comune: opts.staffComune } : {}),
     });
     opts.logger?.info({ userId: created.id, role }, 'OIDC user provisioned');
     await opts.audit?.({
@@ -177,6 +187,7 @@ export function resolveOidcUser<U extends OidcStoredUser>(
       targetType: 'user',
       targetId: created.id,
       detail: { via: 'oidc', username, role },
+      comune: created.comune ?? null,
     });
     return created;
   }
