@@ -1,9 +1,11 @@
-// Opens the configured PaperStore next to the metadata store (placeholder until the adapters land).
+// Opens the PaperStore adapter matching the metadata store's driver (same database, separate tables and migrations).
 import type { Config } from '../core/config.ts';
 import type { PaperStore } from './paper-store.ts';
+import { PostgresPaperStore } from './postgres.paper-store.ts';
+import { SqlitePaperStore } from './sqlite.paper-store.ts';
 
-export async function openPaperStore(_db: Config['db']): Promise<PaperStore> {
-  return new Proxy({} as PaperStore, {
-    get: (_t, prop) => (prop === 'close' ? async () => {} : () => Promise.reject(new Error('paper store not implemented yet'))),
-  });
+export async function openPaperStore(db: Config['db']): Promise<PaperStore> {
+  return db.driver === 'postgres'
+    ? PostgresPaperStore.open({ connectionString: db.url, schema: db.schema, poolSize: Math.min(db.poolSize, 4) })
+    : new SqlitePaperStore(db.path);
 }

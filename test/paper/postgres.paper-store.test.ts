@@ -1,0 +1,85 @@
+// The PaperStore contract on PostgreSQL (schema t_<random> per harness, dropped afterwards), and its migrations beside
+// the metadata store's. PG_URL overrides the server; if none answers, the file reports one skipped test.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresMetadataStore } from '../../src/db/postgres.metadata.ts';
+import { quoteIdent } from '../../src/db/postgres.migrations.ts';
+import { openPaperStore } from '../../src/paper/paper-store.factory.ts';
+import { PG_PAPER_MIGRATIONS } from '../../src/paper/postgres.paper-migrations.ts';
+import { PostgresPaperStore } from '../../src/paper/postgres.paper-store.ts';
+import { paperStoreContract, record, type PaperHarness } from './paper-store.contract.ts';
+
+const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function reachable(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return null;
+  } catch (err) {
+    return (err as Error).message || String(err);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const unreachable = await reachable();
+const newSchema = () => `t_${randomBytes(6).toString('hex')}`;
+let admin: pg.Pool;
+const dropSchema = (schema: string) => admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+
+if (unreachable) {
+  describe('PostgreSQL paper store', () => {
+    it.skip(`skipped: PostgreSQL not reachable (${unreachable})`, () => {});
+  });
+} else {
+  beforeAll(() => {
+    admin = new pg.Pool({ connectionString: url, max: 2 });
+  });
+  afterAll(async () => {
+    await admin.end();
+  });
+
+  paperStoreContract('PostgreSQL', async (): Promise<PaperHarness> => {
+    const schema = newSchema();
+    const store = await PostgresPaperStore.open({ connectionString: url, schema, poolSize: 2 });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await dropSchema(schema);
+      },
+    };
+  });
+
+  describe('PostgreSQL paper store beside the metadata store', () => {
+    it('migrates once when paper and metadata stores of several processes open a new schema at once', async () => {
+      const schema = newSchema();
+      try {
+        const paper = await Promise.all(
+          Array.from({ length: 3 }, () => PostgresPaperStore.open({ connectionString: url, schema, poolSize: 1 })),
+        );
+        const meta = await PostgresMetadataStore.open({ connectionString: url, schema, poolSize: 1 });
+        try {
+          expect(paper.filter((s) => s.migration.applied.length).map((s) => s.migration.applied)).toEqual([
+            PG_PAPER_MIGRATIONS.map((m) => m.version),
+          ]);
+          const s = quoteIdent(schema);
+          expect((await admin.query(`SELECT version FROM ${s}.paper_migrations`)).rows).toEqual([{ version: 1 }]);
+          await paper[0]!.upsertInventory([record('E730', 'PE', 1, 1990)]);
+          const viaFactory = await openPaperStore({ driver: 'postgres', url, schema, poolSize: 10 } as Parameters<
+            typeof openPaperStore
+          >[0]);
+          expect((await viaFactory.searchInventory({})).total).toBe(1);
+          await viaFactory.close();
+        } finally {
+          for (const p of paper) await p.close();
+          await meta.close();
+        }
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+  });
+}
