@@ -2,6 +2,7 @@
 // records-manager decisions to retrain the routing models. BullMQ job schedulers make each tick run once however
 // many scheduler processes are up; retrains carry one deduplication id, so at most one is queued or running.
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import { accessServiceFor } from '../paper/access.service.ts';
 import { createRedis } from '../core/redis.ts';
 import { countDecisionsSince, ROUTING_TASKS, type RoutingTask } from '../classify/learning/training-corrections.ts';
 import { retrain, type RetrainReport } from '../classify/learning/retrain.ts';
@@ -13,7 +14,7 @@ import type { AppServices } from './services.ts';
 import type { Services } from './job-context.ts';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
-export type MaintenanceJob = 'inbox-poll' | 'fixity-audit' | 'retrain-check' | 'retrain';
+export type MaintenanceJob = 'inbox-poll' | 'fixity-audit' | 'retrain-check' | 'retrain' | 'access-expiry';
 
 /** Payload of a 'retrain' job. */
 export interface RetrainJobData {
@@ -55,6 +56,9 @@ export class MaintenanceRunner {
         void queue.add('inbox-poll', {}, { jobId: 'inbox-poll-notified', removeOnComplete: true, removeOnFail: true });
       }, this.services.logger);
     }
+    // Approved access requests past their end become 'expired' and their requesters are told (the gate already
+    // refuses expired access in between).
+    await queue.upsertJobScheduler('access-expiry', { every: 3_600_000 }, { name: 'access-expiry', opts: { removeOnComplete: 20, removeOnFail: 20 } });
     await queue.upsertJobScheduler('fixity-audit', { pattern: config.fixity.cron }, { name: 'fixity-audit', opts: { removeOnComplete: 20, removeOnFail: 20 } });
     if (config.learning.enabled) {
       const every = config.learning.checkEvery;
@@ -81,7 +85,7 @@ export class MaintenanceRunner {
   async run(name: MaintenanceJob, data?: unknown): Promise<unknown> {
     const s = this.services;
     if (name === 'inbox-poll') {
-      const result = await pollInbox(s, s.config.inbox);
+      const result = await pollInbox(s, { ...s.config.inbox, comune: s.config.union.defaultComune });
       return { batchId: result.batchId, picked: result.picked };
     }
     if (name === 'fixity-audit') {
@@ -99,6 +103,7 @@ export class MaintenanceRunner {
       s.logger.info({ decisions: due.decisions, since: due.since, jobId: job.id }, 'enough new decisions: retrain queued');
       return { ...due, enqueued: job.id ?? null };
     }
+    if (name === 'access-expiry') return { expired: (await accessServiceFor(s).expire()).length };
     if (name === 'retrain') {
       const job = (data ?? {}) as Partial<RetrainJobData>;
       return runRetrain(s, { actor: job.actor ?? 'system', trigger: job.trigger ?? 'schedule', tasks: job.tasks });
