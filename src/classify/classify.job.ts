@@ -12,6 +12,7 @@ import { registerFromMetadata } from './protocol-register.ts';
 import { recordSuggestion } from './review.service.ts';
 import { withReviewedRouting } from './reviewed-classification.ts';
 import { linkDocumentToPractice } from './practice-linker.ts';
+import { filedPracticeKey, onDocumentClassified } from '../paper/digitisation-hook.ts';
 import { currentModelsFor, decideRouting, routingThresholds, type RoutingDecision } from './routing.ts';
 
 export function toDocumentMetadata(c: Classification, routing?: RoutingDecision): DocumentMetadata {
@@ -72,6 +73,8 @@ export async function classifyJob(
   const stored = review ? withReviewedRouting(metadata, review, ctx.reference()) : metadata;
   await ctx.db.updateDocument(sha, { classification: stored, title: documentTitle(metadata, doc.filename) });
   await linkDocumentToPractice(ctx.db, sha, metadata);
+  // The paper inventory learns that this practice has been scanned.
+  await onDocumentClassified(ctx, doc, await filedPracticeKey(ctx.db, { id: sha, classification: stored }));
   await addStepEventOnce(ctx.db, {
     type: 'classified',
     documentId: sha,
