@@ -31,7 +31,7 @@ if (!existsSync(path.join(samplesDir, 'corpus.json'))) {
   await generateCorpus({ seed: Number(values.seed), outDir: samplesDir, practiceDocs: Number(values.practice), protocolLetters: Number(values.protocol) });
 }
 const services = await createServices(config, logger);
-await ensureDemoUsers(services.auth);
+await ensureDemoUsers(services.auth, { staffComune: config.union.defaultComune });
 const runner = new WorkerRunner(services);
 runner.start();
 await resumeReceivedDocuments(services);
@@ -40,7 +40,7 @@ await app.listen({ host: config.api.host, port: config.api.port });
 const url = `http://${config.api.host}:${config.api.port}/`;
 console.log(`Faldone in ascolto su ${url}`);
 
-const { batchId } = await importFolder(services, samplesDir, { label: 'esempi', source: 'demo' });
+const { batchId } = await importFolder(services, samplesDir, { label: 'esempi', source: 'demo', comune: config.union.defaultComune });
 const summary = await followBatch(services.db, batchId);
 await printBatchSummary(services.db, summary);
 const stats = await services.search.stats();

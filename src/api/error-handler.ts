@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.ts';
 
 export function apiErrorHandler(logger: Logger) {
   return (
-    err: FastifyError | (Error & { statusCode?: number; code?: string }),
+    err: FastifyError | (Error & { statusCode?: number; code?: string; details?: Record<string, unknown> }),
     _req: FastifyRequest,
     reply: FastifyReply,
   ) => {
@@ -16,8 +16,13 @@ export function apiErrorHandler(logger: Logger) {
     }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) logger.error({ err }, 'request failed');
-    void reply
-      .status(status)
-      .send({ error: { code: err.code ?? 'ERROR', message: status >= 500 ? 'internal error' : err.message } });
+    void reply.status(status).send({
+      error: {
+        // What a client needs to act on a refusal (e.g. which practice to request access to).
+        ...(status < 500 && 'details' in err && err.details ? err.details : {}),
+        code: err.code ?? 'ERROR',
+        message: status >= 500 ? 'internal error' : err.message,
+      },
+    });
   };
 }

@@ -147,7 +147,11 @@ async function registerOidc(app: FastifyInstance, services: AppServices): Promis
       log.error({ err }, 'audit entry not written');
     }
   };
-  const resolveUser = resolveOidcUser(services.auth, config.auth.oidc, { audit, logger: log });
+  const resolveUser = resolveOidcUser(services.auth, config.auth.oidc, {
+    audit,
+    logger: log,
+    staffComune: config.union.defaultComune,
+  });
   const sessionDeps = { sessions: services.sessions, secureCookies: config.auth.secureCookies };
   await app.register(
     oidcRoutes({

@@ -147,7 +147,7 @@ export async function correctDocumentMetadata(
   const text = JSON.parse(
     (await deps.store.getBuffer(`${doc.archiveKey}/${PACKAGE_FILES.text}`)).toString('utf8'),
   ) as DocumentText;
-  await deps.search.upsertDocument(documentId, pageEntries({ id: doc.id, filename: doc.filename, title }, after, text));
+  await deps.search.upsertDocument(documentId, pageEntries({ ...doc, title }, after, text));
   await db.updateDocument(documentId, { classification: after, title });
   const relink = changed.some((f) => f === 'practice' || f === 'address' || f === 'cadastral');
   const practice = relink ? await linkDocumentToPractice(db, documentId, after) : undefined;

@@ -69,6 +69,8 @@ export interface ReviewListFilter {
   office?: string;
   titolarioClass?: string;
   since?: string;
+  /** Only documents of these Comuni (tenancy); absent = every Comune. */
+  comuni?: readonly string[];
   limit?: number;
   offset?: number;
 }

@@ -75,6 +75,9 @@ export const manifestSchema = z
     nomeOriginale: z.string(),
     dataAcquisizione: isoDateTime,
     lotto: z.object({ id: z.string(), etichetta: z.string(), origine: z.string(), creato: isoDateTime }),
+    /** The Comune (code) holding the document and whether it is restricted to its staff; absent in packages made
+     *  before the union of Comuni (read as the default Comune, shared). */
+    ente: z.object({ codice: z.string(), accessoRiservato: z.boolean() }).optional(),
     pagine: z.number().int().nonnegative(),
     metadatiDescrittivi: documentMetadataSchema,
     files: z.array(manifestFileSchema).min(1),

@@ -45,6 +45,8 @@ export function buildManifest(input: {
     nomeOriginale: d.filename,
     dataAcquisizione: d.createdAt,
     lotto: { id: input.batch.id, etichetta: input.batch.label, origine: input.batch.source, creato: input.batch.createdAt },
+    // The Comune of the union holding the document, and whether only its staff may see it (rebuild restores both).
+    ente: { codice: d.comune, accessoRiservato: d.restricted },
     pagine: d.pageCount ?? 0,
     metadatiDescrittivi: m,
     files: input.files,

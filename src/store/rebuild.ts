@@ -35,7 +35,9 @@ export async function rebuildFromStore(
       const original = manifest.files.find((f) => f.role === 'originale');
       if (!original) throw new Error('manifest lists no original');
       const { lotto } = manifest;
-      if (!(await db.getBatch(lotto.id))) await db.createBatch({ id: lotto.id, label: lotto.etichetta, source: lotto.origine, createdAt: lotto.creato });
+      const ente = manifest.ente;
+      if (!(await db.getBatch(lotto.id)))
+        await db.createBatch({ id: lotto.id, label: lotto.etichetta, source: lotto.origine, createdAt: lotto.creato, ...(ente ? { comune: ente.codice } : {}) });
       const id = manifest.identificativo.id;
       const { created } = await db.createDocument({
         id,
@@ -46,6 +48,7 @@ export async function rebuildFromStore(
         size: original.size,
         year: Number(pkg.split('/')[1]),
         createdAt: manifest.dataAcquisizione,
+        ...(ente ? { comune: ente.codice, restricted: ente.accessoRiservato } : {}),
       });
       const metadata: DocumentMetadata = manifest.metadatiDescrittivi;
       const title = manifest.chiaveDescrittiva.oggetto;
@@ -61,7 +64,10 @@ export async function rebuildFromStore(
           await db.addEvent({ at: e.data, type: e.tipo, documentId: id, batchId: lotto.id, actor: e.soggetto, detail: e.dettaglio });
         }
       }
-      const entries = pageEntries({ id, filename: manifest.nomeOriginale, title }, metadata, text);
+      // The document as stored (a document that existed keeps its Comune and restriction).
+      const stored = await db.getDocument(id);
+      if (!stored) throw new Error(`document ${id} not stored`);
+      const entries = pageEntries({ ...stored, title }, metadata, text);
       await search.upsertDocument(id, entries);
       report.pages += entries.length;
     } catch (err) {

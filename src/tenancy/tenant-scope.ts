@@ -29,3 +29,8 @@ export function actsOn(scope: TenantScope, comune: string): boolean {
 export function canSee(scope: TenantScope, record: { comune: string; restricted?: boolean }): boolean {
   return !record.restricted || actsOn(scope, record.comune);
 }
+
+/** The Comuni a scope acts on as a store filter: undefined for every Comune. */
+export function actingComuni(scope: TenantScope): readonly string[] | undefined {
+  return scope.full === '*' ? undefined : scope.full;
+}

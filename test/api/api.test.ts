@@ -22,7 +22,7 @@ describe('HTTP API', () => {
   it('answers errors with a code and a message', async () => {
     const notFound = await fetch(`${api.url}/api/documents/${'0'.repeat(64)}`, { headers: auth });
     expect(notFound.status).toBe(404);
-    expect(await notFound.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'document not found' } });
+    expect(await notFound.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'Documento non trovato' } });
     const bad = await fetch(`${api.url}/api/documents/../../etc/passwd`, { headers: auth });
     expect([400, 404]).toContain(bad.status);
     const badQuery = await fetch(`${api.url}/api/search?limit=100000`, { headers: auth });

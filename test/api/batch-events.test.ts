@@ -11,6 +11,7 @@ import { batchRoutes } from '../../src/api/routes/batches.routes.ts';
 import type { MetadataStore } from '../../src/db/metadata-store.ts';
 import type { AppServices } from '../../src/workers/services.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { actAs } from '../helpers/act-as.ts';
 
 const POLL_MS = 50;
 
@@ -46,6 +47,7 @@ async function startApp(
   const app = Fastify({ forceCloseConnections: opts.forceClose ? true : 'idle' });
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   app.setErrorHandler(apiErrorHandler(services.logger));
+  actAs(app);
   await app.register(helmet);
   await app.register(batchRoutes(services), { prefix: '/api' });
   await app.register(batchEventRoutes(services, { hub, heartbeatMs }), { prefix: '/api' });

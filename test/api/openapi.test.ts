@@ -15,6 +15,7 @@ import { batchRoutes } from '../../src/api/routes/batches.routes.ts';
 import { documentRoutes } from '../../src/api/routes/documents.routes.ts';
 import { searchRoutes } from '../../src/api/routes/search.routes.ts';
 import { createWorld, REPO_ROOT, type World } from '../helpers/pipeline-world.ts';
+import { actAs } from '../helpers/act-as.ts';
 
 let world: World;
 let app: FastifyInstance;
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const services = world.services;
   // Composed as server.ts composes the API (helmet with its CSP, multipart, static UI at /).
   app = Fastify();
+  actAs(app);
   await app.register(multipart);
   app.setErrorHandler(apiErrorHandler(services.logger));
   await app.register(helmet, {
@@ -161,7 +163,7 @@ describe('OpenAPI at /docs', () => {
 
     // Pagination answers carry limit and offset (the docs' 200 entries have no schema to strip them).
     const batches = await (await fetch(`${url}/api/batches?limit=5`)).json();
-    expect(batches).toEqual({ batches: [], limit: 5, offset: 0 });
+    expect(batches).toEqual({ batches: [], total: 0, limit: 5, offset: 0 });
     const failed = await (await fetch(`${url}/api/failed?offset=3`)).json();
     expect(failed).toEqual({ documents: [], limit: 100, offset: 3 });
   });

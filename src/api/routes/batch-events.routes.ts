@@ -7,7 +7,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { BatchSummary, DocumentRecord, MetadataStore } from '../../db/metadata-store.ts';
 import type { AppServices } from '../../workers/services.ts';
 import { apiDoc } from '../openapi.ts';
-import { batchIdParams, batchViewBody, loadBatchView } from './batches.routes.ts';
+import { batchIdParams, batchInScope, batchViewBody, loadBatchView } from './batches.routes.ts';
+import { requireUser } from '../../auth/auth-user.ts';
 
 export interface BatchEventOptions {
   /** How often the store is read while a batch has watchers (default 500 ms). */
@@ -196,7 +197,7 @@ export function batchEventRoutes(
       }),
       async (req, reply) => {
         const { id } = batchIdParams.parse(req.params);
-        const view = await loadBatchView(db, id);
+        const view = (await batchInScope(db, id, requireUser(req).scope)) ? await loadBatchView(db, id) : null;
         if (!view) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'batch not found' } });
         const stream = new PassThrough();
         stream.write(frame('snapshot', batchViewBody(view)));

@@ -1,12 +1,23 @@
 // Batches: streaming multipart upload of many files, and the batch status.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { BatchItem, BatchSummary, DocumentRecord, MetadataStore } from '../../db/metadata-store.ts';
+import type { Batch, BatchItem, BatchSummary, DocumentRecord, MetadataStore } from '../../db/metadata-store.ts';
 import type { AppServices } from '../../workers/services.ts';
 import { apiDoc } from '../openapi.ts';
+import { requireUser } from '../../auth/auth-user.ts';
+import { comuneOf, comuneName } from '../../tenancy/comuni.ts';
+import { actingComuni, actsOn, type TenantScope } from '../../tenancy/tenant-scope.ts';
 
 export const batchIdParams = z.object({ id: z.string().uuid().meta({ description: 'Identificativo del lotto' }) });
-const uploadQuery = z.object({ label: z.string().max(200).optional().meta({ description: 'Etichetta del lotto' }) });
+const uploadQuery = z.object({
+  label: z.string().max(200).optional().meta({ description: 'Etichetta del lotto' }),
+  comune: z.string().max(16).optional().meta({ description: 'Comune del lotto (predefinito: quello dell’utente)' }),
+  restricted: z
+    .enum(['0', '1', 'false', 'true'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true')
+    .meta({ description: 'Documenti riservati al personale del Comune (non condivisi con l’unione)' }),
+});
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -29,6 +40,36 @@ export async function loadBatchView(db: MetadataStore, id: string): Promise<Batc
 /** The body of GET /api/batches/:id (and of the events stream's snapshot): `items` there is the list, not the count. */
 export const batchViewBody = (v: BatchView) => ({ ...v.summary, items: v.items, documents: v.documents });
 
+class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The Comune of an upload: the one asked for, else the user's, else the union's default; the user must act on it. */
+function uploadComune(services: AppServices, req: FastifyRequest, asked: string | undefined): string {
+  const user = requireUser(req);
+  const { union } = services.config;
+  const comune = comuneOf(union, asked ?? user.comune ?? union.defaultComune).code;
+  if (!actsOn(user.scope, comune))
+    throw new UploadError(
+      `Non puoi caricare documenti per il Comune di ${comuneName(union, comune)}`,
+      403,
+      'OTHER_COMUNE',
+    );
+  return comune;
+}
+
+/** 404 for a batch of a Comune the user does not act on, as for a missing one. */
+export async function batchInScope(db: MetadataStore, id: string, scope: TenantScope): Promise<boolean> {
+  const batch = await db.getBatch(id);
+  return batch !== null && actsOn(scope, batch.comune);
+}
+
 export function batchRoutes(services: AppServices): FastifyPluginAsync {
   const { db, ingest } = services;
   return async (app) => {
@@ -43,31 +84,49 @@ export function batchRoutes(services: AppServices): FastifyPluginAsync {
         querystring: uploadQuery,
         consumes: ['multipart/form-data'],
         responses: { 201: 'Lotto creato con i suoi elementi' },
-        errors: [415],
+        errors: [403, 415],
       }),
       async (req, reply) => {
         if (!req.isMultipart())
           return reply
             .status(415)
             .send({ error: { code: 'NOT_MULTIPART', message: 'send files as multipart/form-data' } });
-        const label = uploadQuery.parse(req.query).label ?? 'upload';
-        const batch = await db.createBatch({ label, source: 'upload' });
+        // Label, Comune and restricted come in the query string or as form fields before the first file.
+        const fields: Record<string, string> = {};
+        let batch: Batch | undefined;
+        const openBatch = async (): Promise<Batch> => {
+          const options = uploadQuery.parse({ ...(req.query as Record<string, unknown>), ...fields });
+          const comune = uploadComune(services, req, options.comune);
+          req.auditNote = { ...req.auditNote, comune };
+          return db.createBatch({
+            label: options.label ?? 'upload',
+            source: 'upload',
+            comune,
+            restricted: options.restricted,
+          });
+        };
         const items: BatchItem[] = [];
         for await (const part of req.parts()) {
-          if (part.type !== 'file') continue;
+          if (part.type !== 'file') {
+            if (!batch && typeof part.value === 'string') fields[part.fieldname] = part.value;
+            continue;
+          }
+          batch ??= await openBatch();
           items.push(await ingest.ingest(batch.id, part.filename, part.file));
         }
+        batch ??= await openBatch();
         return reply.status(201).send({ batch, items });
       },
     );
 
-    // No `total` yet: the MetadataStore port has no batch count (see the issue 8 notes).
     app.get(
       '/batches',
       apiDoc({ summary: 'Elenco dei lotti, dal più recente', tags: ['lotti'], querystring: pageQuery }),
       async (req) => {
         const q = pageQuery.parse(req.query);
-        return { batches: await db.listBatches(q), limit: q.limit, offset: q.offset };
+        const comuni = actingComuni(requireUser(req).scope);
+        const [batches, total] = await Promise.all([db.listBatches({ ...q, comuni }), db.countBatches({ comuni })]);
+        return { batches, total, limit: q.limit, offset: q.offset };
       },
     );
 
@@ -83,7 +142,7 @@ export function batchRoutes(services: AppServices): FastifyPluginAsync {
       }),
       async (req, reply) => {
         const { id } = batchIdParams.parse(req.params);
-        const view = await loadBatchView(db, id);
+        const view = (await batchInScope(db, id, requireUser(req).scope)) ? await loadBatchView(db, id) : null;
         if (!view) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'batch not found' } });
         return batchViewBody(view);
       },

@@ -8,6 +8,9 @@ import type { AppServices } from '../../workers/services.ts';
 import { retryDocument, RetryError } from '../../workers/retry-document.ts';
 import { correctDocumentMetadata, metadataCorrectionSchema } from '../../classify/metadata-correction.ts';
 import { apiDoc } from '../openapi.ts';
+import { accessibleDocument } from '../document-access.ts';
+import { actingComuni } from '../../tenancy/tenant-scope.ts';
+import { comuneName } from '../../tenancy/comuni.ts';
 
 const idParams = z.object({
   id: z
@@ -31,13 +34,16 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
         description: 'Documento con classificazione, pagine ed eventi.',
         tags: TAGS,
         params: idParams,
-        errors: [404],
+        errors: [403, 404],
       }),
-      async (req, reply) => {
+      async (req) => {
         const { id } = idParams.parse(req.params);
-        const document = await db.getDocument(id);
-        if (!document) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'document not found' } });
-        const detail = { document, pages: await db.listPages(id), events: await db.listEvents({ documentId: id }) };
+        const document = await accessibleDocument(services, req, id);
+        const detail = {
+          document: { ...document, comuneName: comuneName(services.config.union, document.comune) },
+          pages: await db.listPages(id),
+          events: await db.listEvents({ documentId: id }),
+        };
         return redactDocument(detail, req.user?.role);
       },
     );
@@ -49,12 +55,11 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
         tags: TAGS,
         params: idParams,
         produces: ['application/pdf'],
-        errors: [404, 409],
+        errors: [403, 404, 409],
       }),
       async (req, reply) => {
         const { id } = idParams.parse(req.params);
-        const document = await db.getDocument(id);
-        if (!document) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'document not found' } });
+        const document = await accessibleDocument(services, req, id);
         if (!document.archiveKey)
           return reply.status(409).send({ error: { code: 'NOT_READY', message: `document is ${document.status}` } });
         const key = `${document.archiveKey}/${PACKAGE_FILES.pdf}`;
@@ -80,7 +85,8 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
       apiDoc({ summary: 'Documenti in errore, con il passo e il motivo', tags: TAGS, querystring: failedQuery }),
       async (req) => {
         const q = failedQuery.parse(req.query);
-        const documents = await db.listDocuments({ status: 'failed', ...q });
+        const comuni = actingComuni(requireUser(req).scope);
+        const documents = await db.listDocuments({ status: 'failed', comuni, ...q });
         return {
           documents: documents.map((d) => ({
             id: d.id,
@@ -107,6 +113,7 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
       }),
       async (req, reply) => {
         const { id } = idParams.parse(req.params);
+        await accessibleDocument(services, req, id, 'write');
         try {
           await retryDocument(services, id, requireUser(req).username);
         } catch (err) {
@@ -120,11 +127,11 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
 
     app.get(
       '/documents/:id/text',
-      apiDoc({ summary: 'Testo del documento, pagina per pagina', tags: TAGS, params: idParams, errors: [404] }),
+      apiDoc({ summary: 'Testo del documento, pagina per pagina', tags: TAGS, params: idParams, errors: [403, 404] }),
       async (req, reply) => {
         const { id } = idParams.parse(req.params);
-        const document = await db.getDocument(id);
-        if (!document?.archiveKey)
+        const document = await accessibleDocument(services, req, id);
+        if (!document.archiveKey)
           return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'text not available' } });
         const key = `${document.archiveKey}/${PACKAGE_FILES.text}`;
         if (seesPersonalData(req.user?.role))
@@ -150,6 +157,7 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
       async (req) => {
         const { id } = idParams.parse(req.params);
         const body = metadataCorrectionSchema.parse(req.body);
+        await accessibleDocument(services, req, id, 'write');
         const actor = requireUser(req).username;
         return correctDocumentMetadata(services, id, body, actor);
       },

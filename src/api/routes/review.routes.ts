@@ -4,6 +4,8 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { rejectProtocolChange } from '../../classify/protocol-register.ts';
 import { BULK_ACCEPT_MAX, ReviewService } from '../../classify/review.service.ts';
+import { accessibleDocument, DocumentAccessError, DOCUMENT_NOT_FOUND } from '../document-access.ts';
+import { actingComuni, actsOn } from '../../tenancy/tenant-scope.ts';
 import { requireUser } from '../../auth/auth-user.ts';
 import type { RoutingReviewState } from '../../db/metadata-store.ts';
 import type { AppServices } from '../../workers/services.ts';
@@ -44,6 +46,15 @@ function actingUser(req: FastifyRequest): string {
   return requireUser(req).username;
 }
 
+/** Review is staff work: only for documents of Comuni the user acts on (404 otherwise, as for a missing one). */
+async function reviewable(services: AppServices, req: FastifyRequest, documentId: string): Promise<void> {
+  await accessibleDocument(services, req, documentId, 'write').catch((err: unknown) => {
+    if (err instanceof DocumentAccessError && err.code === 'OTHER_COMUNE')
+      throw new DocumentAccessError(DOCUMENT_NOT_FOUND, 404, 'NOT_FOUND');
+    throw err;
+  });
+}
+
 export function reviewRoutes(services: AppServices): FastifyPluginAsync {
   const review = new ReviewService({ db: services.db, reference: () => services.reference(), logger: services.logger });
   return async (app) => {
@@ -54,21 +65,29 @@ export function reviewRoutes(services: AppServices): FastifyPluginAsync {
         office: q.office,
         titolarioClass: q.class,
         since: q.since,
+        comuni: actingComuni(requireUser(req).scope),
         limit: q.limit,
         offset: q.offset,
       });
     });
 
-    app.get('/review/:documentId', async (req) => review.get(params.parse(req.params).documentId));
+    app.get('/review/:documentId', async (req) => {
+      const { documentId } = params.parse(req.params);
+      await reviewable(services, req, documentId);
+      return review.get(documentId);
+    });
 
-    app.get('/review/:documentId/history', async (req) => ({
-      events: await review.history(params.parse(req.params).documentId),
-    }));
+    app.get('/review/:documentId/history', async (req) => {
+      const { documentId } = params.parse(req.params);
+      await reviewable(services, req, documentId);
+      return { events: await review.history(documentId) };
+    });
 
     app.post('/review/:documentId/accept', async (req) => {
       const user = actingUser(req);
       const { documentId } = params.parse(req.params);
       const body = acceptBody.parse(req.body ?? {});
+      await reviewable(services, req, documentId);
       return review.accept(documentId, user, body.note);
     });
 
@@ -78,13 +97,22 @@ export function reviewRoutes(services: AppServices): FastifyPluginAsync {
       // Before the schema: a payload touching the protocol is a conflict with the register's rules, not a typo.
       rejectProtocolChange(req.body);
       const { note: why, ...change } = correctBody.parse(req.body ?? {});
+      await reviewable(services, req, documentId);
       return review.correct(documentId, change, user, why);
     });
 
     app.post('/review/accept', async (req) => {
       const user = actingUser(req);
       const body = bulkBody.parse(req.body);
-      const results = await review.bulkAccept(body.documentIds, user, body.note);
+      // Documents of other Comuni are answered as not found, like missing ones.
+      const { scope } = requireUser(req);
+      const docs = await Promise.all(body.documentIds.map((id) => services.db.getDocument(id)));
+      const inScope = body.documentIds.filter((_, i) => docs[i] && actsOn(scope, docs[i].comune));
+      const outside = body.documentIds.filter((id) => !inScope.includes(id));
+      const results = [
+        ...(inScope.length ? await review.bulkAccept(inScope, user, body.note) : []),
+        ...outside.map((documentId) => ({ documentId, result: 'not-found' as const })),
+      ].sort((a, b) => body.documentIds.indexOf(a.documentId) - body.documentIds.indexOf(b.documentId));
       const count = (r: string) => results.filter((x) => x.result === r).length;
       return { results, accepted: count('accepted'), notPending: count('not-pending'), notFound: count('not-found') };
     });
