@@ -51,7 +51,7 @@ describe('the professional', () => {
   it('finds a misspelt word by year, opens page 2 with the match highlighted, and can reach nothing else', async () => {
     const { page } = browser;
     await loginUi(page, USERS.professional.username, USERS.professional.password);
-    expect(await navLinks(page)).toEqual(['Ricerca']);
+    expect(await navLinks(page)).toEqual(['Ricerca', 'Richieste di accesso']);
     await nav(page).getByRole('link', { name: 'Ricerca' }).click();
     await page.waitForURL(/#\/ricerca/);
 

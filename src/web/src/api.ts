@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Further fields of the error body (e.g. comune, practiceKey of ACCESS_REQUEST_REQUIRED). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -53,17 +55,24 @@ export function onUnauthorized(): void {
 async function errorFrom(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = res.statusText || `Errore ${res.status}`;
+  let details: Record<string, unknown> = {};
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
-    if (body?.error) {
-      code = body.error.code ?? code;
-      message = body.error.message ?? message;
+    const body = (await res.json()) as { error?: unknown; message?: unknown };
+    if (body?.error && typeof body.error === 'object') {
+      const { code: c, message: m, ...rest } = body.error as { code?: string; message?: string };
+      code = c ?? code;
+      message = m ?? message;
+      details = rest;
+    } else if (typeof body?.error === 'string') {
+      // `{ error: CODE, message }`, the flat form some routes may answer with.
+      code = body.error;
+      if (typeof body.message === 'string') message = body.message;
     }
   } catch {
     // Not JSON (a proxy's error page): keep the status text.
   }
   if (res.status === 403 && code === `HTTP_403`) message = 'Accesso non consentito';
-  return new ApiError(res.status, code, message);
+  return new ApiError(res.status, code, message, details);
 }
 
 function csrfHeaders(method: string): Record<string, string> {
@@ -91,7 +100,9 @@ async function request<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...csrfHeaders(method) };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body; // the browser sets the multipart content type with its boundary
+  } else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -191,6 +202,8 @@ export const api = {
   put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
   del: <T>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
   upload,
+  /** A multipart POST of a form (fields before files, so that a streaming server reads them first). */
+  form: <T>(path: string, form: FormData, options?: RequestOptions) => request<T>('POST', path, form, options),
 };
 
 /** A message for people from anything thrown by the API client. */

@@ -6,12 +6,16 @@ import { Forbidden } from './components/forbidden.tsx';
 import { Layout } from './components/layout.tsx';
 import { Loading } from './components/loading.tsx';
 import { AmministrazionePage } from './pages/amministrazione/amministrazione.page.tsx';
+import { AvanzamentoPage } from './pages/avanzamento/avanzamento.page.tsx';
 import { CaricamentoPage } from './pages/caricamento/caricamento.page.tsx';
+import { CartaceoPage } from './pages/cartaceo/cartaceo.page.tsx';
 import { DocumentoPage } from './pages/documento/documento.page.tsx';
 import { LoginPage } from './pages/login/login.page.tsx';
 import type { PageProps } from './pages/page-props.ts';
 import { RevisionePage } from './pages/revisione/revisione.page.tsx';
 import { RicercaPage } from './pages/ricerca/ricerca.page.tsx';
+import { RichiestePage } from './pages/richieste/richieste.page.tsx';
+import { ScansioniPage } from './pages/scansioni/scansioni.page.tsx';
 import { roleCan, type Permission } from './roles.ts';
 import { href, navigate, useRoute, type Route } from './router.ts';
 import { getSessionState, loadSession, logout, subscribeSession } from './session.ts';
@@ -27,6 +31,10 @@ const PAGES: Record<string, PageDef> = {
   caricamento: { title: 'Caricamento', permission: 'upload', component: CaricamentoPage },
   ricerca: { title: 'Ricerca', permission: 'search', component: RicercaPage },
   documento: { title: 'Documento', permission: 'documents.view', component: DocumentoPage },
+  cartaceo: { title: 'Archivio cartaceo', permission: 'inventory', component: CartaceoPage },
+  richieste: { title: 'Richieste di accesso', permission: 'access-requests', component: RichiestePage },
+  scansioni: { title: 'Lista di scansione', permission: 'digitisation', component: ScansioniPage },
+  avanzamento: { title: 'Avanzamento', permission: 'progress', component: AvanzamentoPage },
   revisione: { title: 'Revisione', permission: 'review', component: RevisionePage },
   amministrazione: { title: 'Amministrazione', permission: 'admin', component: AmministrazionePage },
 };

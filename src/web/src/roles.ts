@@ -24,6 +24,11 @@ export type Permission =
   | 'practices.write'
   | 'review' // routing review queue
   | 'reference' // GET /api/reference
+  | 'inventory' // Archivio cartaceo: the paper inventory and its imports (staff)
+  | 'access-requests' // Richieste di accesso: one's own requests, the request form
+  | 'access-requests.decide' // approve / reject the requests of one's Comuni
+  | 'digitisation' // Lista di scansione, planning a practice for scanning
+  | 'progress' // Avanzamento: digitisation progress per Comune
   | 'admin'; // users, audit, queues, settings, models
 
 const GRANTS: Record<Exclude<Role, 'admin'>, readonly Permission[]> = {
@@ -38,6 +43,11 @@ const GRANTS: Record<Exclude<Role, 'admin'>, readonly Permission[]> = {
     'documents.view',
     'practices.read',
     'reference',
+    'inventory',
+    'access-requests',
+    'access-requests.decide',
+    'digitisation',
+    'progress',
   ],
   records_manager: [
     'review',
@@ -47,8 +57,9 @@ const GRANTS: Record<Exclude<Role, 'admin'>, readonly Permission[]> = {
     'documents.view',
     'batches.read',
     'reference',
+    'progress',
   ],
-  professional: ['search', 'documents.view'],
+  professional: ['search', 'documents.view', 'access-requests'],
 };
 
 export function roleCan(role: Role | undefined, permission: Permission): boolean {

@@ -7,6 +7,10 @@ export interface User {
   username: string;
   displayName: string;
   role: Role;
+  /** Home Comune; null = union level (acts on every Comune). Absent on servers before issue 11. */
+  comune?: string | null;
+  /** Further Comuni the user acts on. */
+  grantedComuni?: string[];
   authMethod?: 'session' | 'token' | 'oidc';
   disabled?: boolean;
   oidcLinked?: boolean;
@@ -113,6 +117,7 @@ export interface AuditEntry {
   targetId?: string | null;
   detail?: unknown;
   ip?: string | null;
+  comune?: string | null;
 }
 
 export interface DocumentMetadataPatch {
@@ -131,4 +136,185 @@ export interface DocumentMetadataPatch {
 /** Text for people of a reference entry given as a string or a {code, label|name} pair. */
 export function codeText(t: string | CodeName): string {
   return typeof t === 'string' ? t : (t.label ?? t.name ?? t.code);
+}
+
+// ——— Issue 11: the union of Comuni, the paper inventory, access requests, digitisation ———
+
+export interface Comune {
+  code: string;
+  name: string;
+  /** Professionals see this Comune's practice documents only under an approved access request. */
+  requireAccessRequest: boolean;
+}
+
+/** GET /api/union */
+export interface Union {
+  name: string;
+  defaultComune: string;
+  accessDays: number;
+  comuni: Comune[];
+}
+
+export type PaperState = 'paper' | 'requested' | 'scanned' | 'archived';
+
+export interface PaperLocation {
+  building?: string;
+  room?: string;
+  shelf?: string;
+  box?: string;
+}
+
+/** An inventory record as the API shows it (InventoryRecord + comuneName, stateLabel). */
+export interface InventoryView {
+  id: string;
+  comune: string;
+  comuneName: string;
+  practiceKey: string;
+  procedureType: string;
+  number: number;
+  year: number;
+  applicant?: string;
+  address?: string;
+  foglio?: number;
+  mappale?: number;
+  subalterno?: number;
+  location: PaperLocation;
+  notes?: string;
+  state: PaperState;
+  stateLabel: string;
+  stateAt: string;
+  pages: number;
+  importId?: string;
+  sourceRow?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** GET /api/inventory/:id */
+export type InventoryDetail = InventoryView & { requests: number; practiceId?: string };
+
+export interface InventoryList {
+  total: number;
+  records: InventoryView[];
+}
+
+export type InventoryField =
+  | 'procedureType'
+  | 'number'
+  | 'year'
+  | 'practice'
+  | 'applicant'
+  | 'address'
+  | 'civic'
+  | 'foglio'
+  | 'mappale'
+  | 'subalterno'
+  | 'building'
+  | 'room'
+  | 'shelf'
+  | 'box'
+  | 'notes';
+
+/** POST /api/inventory/imports/preview */
+export interface ImportPreview {
+  filename: string;
+  rows: number;
+  columns: string[];
+  /** The first 10 data rows. */
+  sample: string[][];
+  /** Suggested column per field (null = not found). */
+  mapping: Partial<Record<InventoryField, string | null>>;
+}
+
+export interface ImportProblem {
+  row: number;
+  column?: string;
+  severity: 'error' | 'warning';
+  message: string;
+  value?: string;
+}
+
+export interface InventoryImport {
+  id: string;
+  comune: string;
+  filename: string;
+  importedBy: string;
+  at: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  rejected: number;
+  /** Absent in the list of imports. */
+  problems?: ImportProblem[];
+}
+
+export type AccessRequestState = 'pending' | 'approved' | 'rejected' | 'expired' | 'withdrawn';
+export type RequesterRole = 'owner' | 'delegated_technician' | 'notary' | 'buyer' | 'neighbour' | 'other';
+
+export interface AccessRequest {
+  id: string;
+  comune: string;
+  practiceKey: string;
+  inventoryId?: string;
+  requesterId: string;
+  requesterName: string;
+  requesterEmail?: string;
+  requesterRole: RequesterRole;
+  reason: string;
+  state: AccessRequestState;
+  awaitingScan: boolean;
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionNote?: string;
+  expiresAt?: string;
+  scanNotifiedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AccessRequestList {
+  total: number;
+  requests: AccessRequest[];
+}
+
+export interface NewAccessRequestBody {
+  comune: string;
+  practiceKey: string;
+  requesterRole: RequesterRole;
+  reason: string;
+  email?: string;
+}
+
+/** GET /api/digitisation/worklist items, highest priority first. */
+export interface WorklistItem {
+  record: InventoryView;
+  priority: number;
+  waitingRequests: number;
+  oldestRequestAt?: string | null;
+  ageDays: number;
+  areaRequests: number;
+  reasons: string[];
+}
+
+export interface ProgressRow {
+  comune: string;
+  comuneName: string;
+  practices: number;
+  byState: Record<PaperState, number>;
+  digitised: number;
+  pagesDigitised: number;
+  pagesPerDay: number;
+  practicesPerDay: number;
+  backlog: number;
+  forecastDays: number | null;
+  forecastDate: string | null;
+}
+
+/** GET /api/digitisation/progress */
+export interface Progress {
+  generatedAt: string;
+  windowDays: number;
+  comuni: ProgressRow[];
+  overall: ProgressRow;
+  daily: Array<{ day: string; pages: number; practices: number }>;
 }

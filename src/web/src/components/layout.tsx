@@ -3,6 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { roleCan, roleLabel, type Permission } from '../roles.ts';
 import type { User } from '../types.ts';
+import { useUnion } from '../union.ts';
 
 export interface NavItem {
   page: string;
@@ -10,10 +11,14 @@ export interface NavItem {
   permission: Permission;
 }
 
-/** The main navigation, in order (issue 8 spec). */
+/** The main navigation, in order (issue 8 spec; the paper archive's pages of issue 11). */
 export const NAV_ITEMS: NavItem[] = [
   { page: 'caricamento', label: 'Caricamento', permission: 'upload' },
   { page: 'ricerca', label: 'Ricerca', permission: 'search' },
+  { page: 'cartaceo', label: 'Archivio cartaceo', permission: 'inventory' },
+  { page: 'richieste', label: 'Richieste di accesso', permission: 'access-requests' },
+  { page: 'scansioni', label: 'Lista di scansione', permission: 'digitisation' },
+  { page: 'avanzamento', label: 'Avanzamento', permission: 'progress' },
   { page: 'revisione', label: 'Revisione', permission: 'review' },
   { page: 'amministrazione', label: 'Amministrazione', permission: 'admin' },
 ];
@@ -57,6 +62,7 @@ export function Layout({ user, page, onLogout, children }: LayoutProps) {
           <div class="user-box">
             <span class="user-name">{user.displayName || user.username}</span>
             <span class="user-role">{roleLabel(user.role)}</span>
+            {user.role !== 'professional' && user.comune !== undefined && <UserComune code={user.comune} />}
             <button type="button" class="secondary" onClick={onLogout}>
               Esci
             </button>
@@ -77,4 +83,11 @@ function skipToContent(ev: MouseEvent) {
   const heading = main?.querySelector<HTMLElement>('h1');
   if (heading && !heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
   (heading ?? main)?.focus();
+}
+
+/** The staff user's Comune (or the union) beside their role, in a union of several Comuni. */
+function UserComune({ code }: { code: string | null }) {
+  const union = useUnion();
+  if (!union.multi) return null;
+  return <span class="user-role">{code ? union.name(code) : (union.union?.name ?? 'Unione')}</span>;
 }

@@ -3,18 +3,26 @@ import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../../api.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { ROLE_LABELS, ROLES } from '../../roles.ts';
+import { ComuneSelect, ComuniChecklist } from '../../components/comune-select.tsx';
 import type { Role, User } from '../../types.ts';
+import { useUnion } from '../../union.ts';
 
 export interface NewUserFormProps {
   onCreated: (user: User) => void;
 }
 
 const EMPTY = { username: '', displayName: '', role: 'professional' as Role, password: '' };
+/** The new user's Comune: a code, or UNION for union level (null on the wire); unset = the union's default. */
+const UNION = '';
 
 export function NewUserForm({ onCreated }: NewUserFormProps) {
   const [values, setValues] = useState(EMPTY);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const union = useUnion();
+  const [comune, setComune] = useState<string | null>(null);
+  const [granted, setGranted] = useState<string[]>([]);
+  const chosenComune = comune ?? union.union?.defaultComune ?? UNION;
   const set = <K extends keyof typeof EMPTY>(k: K, v: (typeof EMPTY)[K]) => setValues((p) => ({ ...p, [k]: v }));
 
   const submit = async (ev: Event) => {
@@ -27,9 +35,23 @@ export function NewUserForm({ onCreated }: NewUserFormProps) {
     setBusy(true);
     setError(null);
     try {
-      const res = await api.post<User | { user: User }>('/api/users', { ...values, username: values.username.trim() });
+      // Comune fields only in a union of several Comuni (a single-Comune server needs none of them).
+      const tenancy =
+        union.multi && values.role !== 'professional'
+          ? {
+              comune: chosenComune === UNION ? null : chosenComune,
+              grantedComuni: chosenComune === UNION ? [] : granted.filter((c) => c !== chosenComune),
+            }
+          : {};
+      const res = await api.post<User | { user: User }>('/api/users', {
+        ...values,
+        username: values.username.trim(),
+        ...tenancy,
+      });
       const user = 'user' in res ? res.user : res;
       setValues(EMPTY);
+      setComune(null);
+      setGranted([]);
       onCreated(user);
     } catch (err) {
       setError(errorMessage(err));
@@ -72,6 +94,15 @@ export function NewUserForm({ onCreated }: NewUserFormProps) {
             ))}
           </select>
         </div>
+        {union.multi && values.role !== 'professional' && (
+          <ComuneSelect
+            id="nu-comune"
+            label="Comune"
+            allLabel="Unione (tutti i Comuni)"
+            value={chosenComune}
+            onChange={setComune}
+          />
+        )}
         <div class="field">
           <label for="nu-password">Password</label>
           <input
@@ -84,6 +115,16 @@ export function NewUserForm({ onCreated }: NewUserFormProps) {
             onInput={(e) => set('password', e.currentTarget.value)}
           />
         </div>
+        {union.multi && values.role !== 'professional' && chosenComune !== UNION && (
+          <ComuniChecklist
+            id="nu-granted"
+            class="checklist wide"
+            legend="Altri Comuni su cui opera"
+            comuni={union.comuni.filter((c) => c.code !== chosenComune)}
+            value={granted}
+            onChange={setGranted}
+          />
+        )}
         <div class="wide">
           <ErrorAlert error={error} />
         </div>

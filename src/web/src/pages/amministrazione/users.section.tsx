@@ -8,7 +8,9 @@ import { useApi } from '../../hooks/use-api.ts';
 import { ROLE_LABELS, ROLES } from '../../roles.ts';
 import { currentUser } from '../../session.ts';
 import type { Role, User } from '../../types.ts';
+import { useUnion } from '../../union.ts';
 import { NewUserForm } from './new-user.form.tsx';
+import { UserComuniPanel } from './user-comuni.panel.tsx';
 import { UserCredentialsPanel, type CredentialsAction } from './user-credentials.panel.tsx';
 
 type UsersResponse = User[] | { users: User[] };
@@ -19,9 +21,15 @@ export function UsersSection() {
   const [notice, setNotice] = useState('');
   const [actionError, setActionError] = useState<string | null>(null);
   const [panel, setPanel] = useState<{ user: User; action: CredentialsAction } | null>(null);
+  const [comuniOf, setComuniOf] = useState<User | null>(null);
   const me = currentUser();
+  const union = useUnion();
 
-  const update = async (user: User, patch: Partial<Pick<User, 'role' | 'disabled' | 'displayName'>>, done: string) => {
+  const update = async (
+    user: User,
+    patch: Partial<Pick<User, 'role' | 'disabled' | 'displayName' | 'comune' | 'grantedComuni'>>,
+    done: string,
+  ) => {
     setActionError(null);
     setNotice('');
     try {
@@ -70,6 +78,57 @@ export function UsersSection() {
                 </select>
               ),
             },
+            ...(union.multi
+              ? [
+                  {
+                    header: 'Comuni',
+                    render: (u: User) =>
+                      u.role === 'professional' ? (
+                        <span title="I professionisti consultano tutta l'unione">—</span>
+                      ) : (
+                        <span class="stack user-comuni">
+                          <select
+                            // Not "Comune …": the "Nuovo utente" form owns the label "Comune".
+                            aria-label={`Appartenenza di ${u.username}`}
+                            value={u.comune ?? ''}
+                            disabled={u.id === me?.id}
+                            title={u.id === me?.id ? 'Non puoi cambiare il tuo Comune' : undefined}
+                            onChange={(e) => {
+                              const code = e.currentTarget.value || null;
+                              void update(
+                                u,
+                                { comune: code },
+                                `${u.username}: ${code ? `Comune di ${union.name(code)}` : "utente dell'Unione"}`,
+                              );
+                            }}
+                          >
+                            <option value="">Unione (tutti i Comuni)</option>
+                            {union.comuni.map((c) => (
+                              <option key={c.code} value={c.code}>
+                                {c.name}
+                              </option>
+                            ))}
+                          </select>
+                          {u.comune && (
+                            <span class="row-actions">
+                              <span class="sub">
+                                Anche: {(u.grantedComuni ?? []).map((c) => union.name(c)).join(', ') || 'nessun altro'}
+                              </span>
+                              <button
+                                type="button"
+                                class="link-button"
+                                aria-describedby={`user-${u.id}`}
+                                onClick={() => setComuniOf(u)}
+                              >
+                                Modifica Comuni
+                              </button>
+                            </span>
+                          )}
+                        </span>
+                      ),
+                  },
+                ]
+              : []),
             {
               header: 'Stato',
               render: (u) => (
@@ -125,6 +184,19 @@ export function UsersSection() {
           empty={data ? 'Nessun utente' : 'Attendere…'}
         />
       </section>
+      {comuniOf && (
+        <UserComuniPanel
+          key={comuniOf.id}
+          user={comuniOf}
+          onClose={(message) => {
+            setComuniOf(null);
+            if (message) {
+              setNotice(message);
+              reload();
+            }
+          }}
+        />
+      )}
       {panel && (
         <UserCredentialsPanel
           key={`${panel.user.id}-${panel.action}`}

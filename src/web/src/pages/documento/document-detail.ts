@@ -1,5 +1,6 @@
 // GET /api/documents/:id as the viewer's side panel shows it: the document record with its classification JSON
 // (src/classify/document-metadata.ts) read defensively, since older documents may lack any field.
+import { comuneLabel } from '../../union.ts';
 import { documentTypeLabel, procedureLabel, STATUS_LABELS } from '../ricerca/labels.ts';
 
 export interface DocumentDetailResponse {
@@ -10,6 +11,9 @@ export interface DocumentDetailResponse {
     title?: string;
     pageCount?: number;
     classification?: unknown;
+    /** The Comune holding the document (issue 11). */
+    comune?: string;
+    comuneName?: string;
   };
 }
 
@@ -38,6 +42,7 @@ export function metadataRows(d: DocumentDetailResponse['document']): MetadataRow
   const rows: MetadataRow[] = [];
   const add = (label: string, value: string | undefined) => value && rows.push({ label, value });
 
+  add('Comune', str(d.comuneName) ?? (str(d.comune) && comuneLabel(d.comune)));
   add('Tipo', str(c.documentTypeLabel) ?? (str(c.documentType) && documentTypeLabel(String(c.documentType))));
   add('Procedimento', str(c.procedureType) && procedureLabel(String(c.procedureType)));
   add('Pratica', isRecord(c.practice) ? str(c.practice.key) : undefined);

@@ -4,6 +4,7 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { useApi } from '../../hooks/use-api.ts';
 import type { PageProps } from '../page-props.ts';
 import { href, navigate } from '../../router.ts';
+import { AccessRequired, isAccessRequired } from './access-required.tsx';
 import { documentTitle, type DocumentDetailResponse } from './document-detail.ts';
 import { MetadataPanel } from './metadata-panel.tsx';
 import { PdfViewer } from './pdf-viewer.tsx';
@@ -29,6 +30,19 @@ export function DocumentoPage({ params, path }: PageProps) {
 
   const onPageChange = (n: number) =>
     navigate(href('documento', [id], { pagina: n, q: q || undefined }), { replace: true });
+
+  // The Comune requires an approved access request for this practice: nothing of the document is shown.
+  if (isAccessRequired(error)) {
+    return (
+      <section class="documento">
+        <div class="documento-head">
+          <h1>Documento</h1>
+          {q && <a href={href('ricerca', [], { q })}>Torna alla ricerca</a>}
+        </div>
+        <AccessRequired error={error} />
+      </section>
+    );
+  }
 
   return (
     <section class="documento">

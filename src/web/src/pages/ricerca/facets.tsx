@@ -1,15 +1,17 @@
 // Facet lists with counts: a checkbox per value narrows the search to it (one value per facet, as the API filters),
-// unchecking removes the filter. The year facet sets "Anno da" and "Anno a" to that year.
+// unchecking removes the filter. The year facet sets "Anno da" and "Anno a" to that year; the Comune facet takes
+// several Comuni (none ticked = the whole union) and lists every Comune of the union, with 0 when it has no hit.
 import { useState } from 'preact/hooks';
 import { FACET_NAMES, facetValueLabel } from './labels.ts';
 import { FACET_FILTERS, type FacetFilter, type SearchState } from './search-state.ts';
 
 const SHOWN = 10;
-const ORDER = [...FACET_FILTERS, 'year'];
+const ORDER = ['comune', ...FACET_FILTERS, 'year'];
 
 type Facets = Record<string, Record<string, number>>;
 
 export function isChecked(state: SearchState, facet: string, value: string): boolean {
+  if (facet === 'comune') return state.comuni.includes(value);
   if (facet === 'year') return state.yearFrom === Number(value) && state.yearTo === Number(value);
   return (FACET_FILTERS as readonly string[]).includes(facet) && state[facet as FacetFilter] === value;
 }
@@ -17,6 +19,10 @@ export function isChecked(state: SearchState, facet: string, value: string): boo
 /** The state after ticking or unticking a facet value; back to the first page of results. */
 export function toggleFacet(state: SearchState, facet: string, value: string): SearchState {
   const on = !isChecked(state, facet, value);
+  if (facet === 'comune') {
+    const comuni = on ? [...state.comuni, value] : state.comuni.filter((c) => c !== value);
+    return { ...state, comuni, pagina: 1 };
+  }
   if (facet === 'year') {
     const y = on ? Number(value) : undefined;
     return { ...state, yearFrom: y, yearTo: y, pagina: 1 };
@@ -25,7 +31,17 @@ export function toggleFacet(state: SearchState, facet: string, value: string): S
 }
 
 /** Values to list for a facet: the engine's (years newest first), plus the value in force when the engine has none. */
-function entries(state: SearchState, facet: string, counts: Record<string, number>): Array<[string, number]> {
+function entries(
+  state: SearchState,
+  facet: string,
+  counts: Record<string, number>,
+  comuni: string[],
+): Array<[string, number]> {
+  if (facet === 'comune') {
+    if (comuni.length < 2) return []; // one Comune: nothing to choose
+    const extra = [...Object.keys(counts), ...state.comuni].filter((c) => !comuni.includes(c));
+    return [...comuni, ...new Set(extra)].map((c) => [c, counts[c] ?? 0]);
+  }
   const list = Object.entries(counts);
   if (facet === 'year') list.sort((a, b) => Number(b[0]) - Number(a[0]));
   const active =
@@ -78,13 +94,16 @@ export function FacetPanel({
   facets,
   state,
   onChange,
+  comuni = [],
 }: {
   facets: Facets;
   state: SearchState;
   onChange: (s: SearchState) => void;
+  /** The union's Comuni (codes), always listed in the Comune facet. */
+  comuni?: string[];
 }) {
   // Only the facets the API can filter on; a value in force is listed even when the engine returned no count for it.
-  const lists = ORDER.map((n) => ({ name: n, values: entries(state, n, facets[n] ?? {}) })).filter(
+  const lists = ORDER.map((n) => ({ name: n, values: entries(state, n, facets[n] ?? {}, comuni) })).filter(
     (f) => f.values.length > 0,
   );
   if (lists.length === 0) return null;

@@ -11,6 +11,8 @@ export interface DocumentGroup {
   year?: number;
   documentType?: string;
   address?: string;
+  comune?: string;
+  comuneName?: string;
   /** Matching pages, best first. */
   pages: SearchHit[];
 }
@@ -18,6 +20,9 @@ export interface DocumentGroup {
 export interface PracticeGroup {
   /** Practice key ("PE 123/1987"), or null for documents in no practice. */
   practice: string | null;
+  /** The Comune of the practice (keys are unique per Comune only); of the first document for "no practice". */
+  comune?: string;
+  comuneName?: string;
   documents: DocumentGroup[];
 }
 
@@ -27,10 +32,12 @@ export function groupHits(hits: SearchHit[]): PracticeGroup[] {
   for (const hit of hits) {
     let doc = docs.get(hit.documentId);
     if (!doc) {
-      const key = hit.practice?.trim() || '';
+      const practice = hit.practice?.trim() || '';
+      // The same key in two Comuni is two practices; documents in no practice stay together.
+      const key = practice ? `${hit.comune ?? ''}|${practice}` : '';
       let group = groups.get(key);
       if (!group) {
-        group = { practice: key || null, documents: [] };
+        group = { practice: practice || null, comune: hit.comune, comuneName: hit.comuneName, documents: [] };
         groups.set(key, group);
       }
       doc = {
@@ -40,6 +47,8 @@ export function groupHits(hits: SearchHit[]): PracticeGroup[] {
         year: hit.year,
         documentType: hit.documentType,
         address: hit.address,
+        comune: hit.comune,
+        comuneName: hit.comuneName,
         pages: [],
       };
       docs.set(hit.documentId, doc);

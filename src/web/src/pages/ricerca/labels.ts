@@ -1,6 +1,7 @@
 // Italian names for the codes the search facets and the document metadata carry (the closed vocabularies of
 // src/domain/vocabulary.ts, repeated here because the browser bundle does not import server code; the Professionista
 // role cannot read /api/reference). An unknown code is shown readable rather than hidden.
+import { comuneLabel } from '../../union.ts';
 
 const PROCEDURE_LABELS: Record<string, string> = {
   licenza_edilizia: 'Licenza edilizia',
@@ -28,6 +29,7 @@ const DOCUMENT_TYPE_LABELS: Record<string, string> = {
 };
 
 export const FACET_NAMES: Record<string, string> = {
+  comune: 'Comune',
   documentType: 'Tipo documento',
   procedureType: 'Procedimento',
   titolarioClass: 'Classe titolario',
@@ -46,6 +48,7 @@ export const documentTypeLabel = (code: string): string => DOCUMENT_TYPE_LABELS[
 export function facetValueLabel(facet: string, value: string): string {
   if (facet === 'documentType') return documentTypeLabel(value);
   if (facet === 'procedureType') return procedureLabel(value);
+  if (facet === 'comune') return comuneLabel(value);
   return value;
 }
 

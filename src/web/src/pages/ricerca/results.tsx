@@ -1,6 +1,7 @@
 // The list of results: a section per practice ("Senza pratica" for the rest), a card per document with its
 // matching pages ("p. N" and the snippet), "Apri" at the best page and "Scarica PDF".
 import { href } from '../../router.ts';
+import { comuneLabel } from '../../union.ts';
 import { pdfUrl } from '../documento/pdf-url.ts';
 import { groupHits, viewerTerms, type DocumentGroup } from './group-hits.ts';
 import { documentTypeLabel } from './labels.ts';
@@ -10,10 +11,11 @@ import { Snippet } from './snippet.tsx';
 const viewerHref = (doc: DocumentGroup, page: number, terms: string): string =>
   href('documento', [doc.documentId], { pagina: page, q: terms || undefined });
 
-function DocumentCard({ doc, queryText }: { doc: DocumentGroup; queryText: string }) {
+function DocumentCard({ doc, queryText, showComune }: { doc: DocumentGroup; queryText: string; showComune: boolean }) {
   const terms = viewerTerms(queryText, doc);
   const best = doc.pages[0]!.page;
   const meta = [
+    showComune && doc.comune ? (doc.comuneName ?? comuneLabel(doc.comune)) : undefined,
     doc.documentType ? documentTypeLabel(doc.documentType) : undefined,
     doc.year !== undefined ? String(doc.year) : undefined,
     doc.address,
@@ -43,17 +45,36 @@ function DocumentCard({ doc, queryText }: { doc: DocumentGroup; queryText: strin
   );
 }
 
-export function Results({ hits, queryText }: { hits: SearchHit[]; queryText: string }) {
+export function Results({
+  hits,
+  queryText,
+  showComune = false,
+}: {
+  hits: SearchHit[];
+  queryText: string;
+  /** Name the Comune of each practice and document (a union of several Comuni). */
+  showComune?: boolean;
+}) {
   return (
     <div class="ricerca-results">
-      {groupHits(hits).map((g, i) => (
-        <section key={g.practice ?? ''} class="ricerca-group" aria-labelledby={`ricerca-group-${i}`}>
-          <h2 id={`ricerca-group-${i}`}>{g.practice ? `Pratica ${g.practice}` : 'Senza pratica'}</h2>
-          {g.documents.map((d) => (
-            <DocumentCard key={d.documentId} doc={d} queryText={queryText} />
-          ))}
-        </section>
-      ))}
+      {groupHits(hits).map((g, i) => {
+        const comune = showComune && g.practice && g.comune ? (g.comuneName ?? comuneLabel(g.comune)) : '';
+        return (
+          <section
+            key={`${g.comune ?? ''}|${g.practice ?? ''}`}
+            class="ricerca-group"
+            aria-labelledby={`ricerca-group-${i}`}
+          >
+            <h2 id={`ricerca-group-${i}`}>
+              {g.practice ? `Pratica ${g.practice}` : 'Senza pratica'}
+              {comune && <span class="ricerca-comune"> — {comune}</span>}
+            </h2>
+            {g.documents.map((d) => (
+              <DocumentCard key={d.documentId} doc={d} queryText={queryText} showComune={showComune} />
+            ))}
+          </section>
+        );
+      })}
     </div>
   );
 }

@@ -6,7 +6,9 @@ import { ErrorAlert } from '../../components/error-alert.tsx';
 import { useApi } from '../../hooks/use-api.ts';
 import type { PageProps } from '../page-props.ts';
 import { navigate } from '../../router.ts';
+import { useUnion } from '../../union.ts';
 import { FacetPanel } from './facets.tsx';
+import { PaperResults } from './paper-results.tsx';
 import { Results } from './results.tsx';
 import { apiParams, hasQuery, PAGE_SIZE, readState, stateHref, type SearchState } from './search-state.ts';
 import type { SearchResponse } from './search.types.ts';
@@ -14,6 +16,9 @@ import { removeReference, Understood } from './understood.tsx';
 import './ricerca.css';
 
 const yearText = (y: number | undefined): string => (y === undefined ? '' : String(y));
+/** The Comune select's value for a search: '' = whole union, a code, or MANY when several were ticked. */
+const MANY = '*';
+const comuneChoice = (comuni: string[]): string => (comuni.length === 0 ? '' : comuni.length === 1 ? comuni[0]! : MANY);
 const yearValue = (s: string): number | undefined => {
   const n = Number(s.trim());
   return s.trim() !== '' && Number.isInteger(n) && n > 0 ? n : undefined;
@@ -26,6 +31,8 @@ export function RicercaPage({ params }: PageProps) {
   const [text, setText] = useState(state.q);
   const [from, setFrom] = useState(yearText(state.yearFrom));
   const [to, setTo] = useState(yearText(state.yearTo));
+  const [comune, setComune] = useState(comuneChoice(state.comuni));
+  const union = useUnion();
   const key = params.toString();
 
   // Back/forward and links change the hash: the form shows the search in force.
@@ -33,6 +40,7 @@ export function RicercaPage({ params }: PageProps) {
     setText(state.q);
     setFrom(yearText(state.yearFrom));
     setTo(yearText(state.yearTo));
+    setComune(comuneChoice(state.comuni));
   }, [key]);
 
   useEffect(() => {
@@ -50,7 +58,8 @@ export function RicercaPage({ params }: PageProps) {
     let yearFrom = yearValue(from);
     let yearTo = yearValue(to);
     if (yearFrom !== undefined && yearTo !== undefined && yearFrom > yearTo) [yearFrom, yearTo] = [yearTo, yearFrom];
-    go({ ...state, q: text, yearFrom, yearTo, pagina: 1 });
+    const comuni = comune === MANY ? state.comuni : comune ? [comune] : [];
+    go({ ...state, q: text, yearFrom, yearTo, comuni, pagina: 1 });
   };
 
   const shown = active ? data : undefined;
@@ -95,6 +104,20 @@ export function RicercaPage({ params }: PageProps) {
             onInput={(e) => setTo(e.currentTarget.value)}
           />
         </div>
+        {union.multi && (
+          <div class="ricerca-field">
+            <label for="ricerca-comune">Comune</label>
+            <select id="ricerca-comune" value={comune} onChange={(e) => setComune(e.currentTarget.value)}>
+              <option value="">Tutta l'unione</option>
+              {comune === MANY && <option value={MANY}>{state.comuni.length} Comuni scelti</option>}
+              {union.comuni.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <button type="submit">Cerca</button>
       </form>
 
@@ -115,7 +138,9 @@ export function RicercaPage({ params }: PageProps) {
 
       {active && (
         <div class="ricerca-layout" aria-busy={loading}>
-          {shown && <FacetPanel facets={shown.facets} state={state} onChange={go} />}
+          {shown && (
+            <FacetPanel facets={shown.facets} state={state} onChange={go} comuni={union.comuni.map((c) => c.code)} />
+          )}
           <div class="ricerca-main">
             <p class="ricerca-summary" aria-live="polite">
               {loading
@@ -126,12 +151,18 @@ export function RicercaPage({ params }: PageProps) {
             </p>
             {shown && !loading && shown.total === 0 && (
               <div class="ricerca-empty">
-                <p>Nessun risultato</p>
-                <p class="ricerca-hint">Provare con meno parole, togliere un filtro o allargare gli anni.</p>
+                {shown.paper?.records.length ? (
+                  <p>Nessun documento digitalizzato</p>
+                ) : (
+                  <>
+                    <p>Nessun risultato</p>
+                    <p class="ricerca-hint">Provare con meno parole, togliere un filtro o allargare gli anni.</p>
+                  </>
+                )}
               </div>
             )}
             {shown && shown.hits.length > 0 && (
-              <Results hits={shown.hits} queryText={shown.understood?.text ?? state.q} />
+              <Results hits={shown.hits} queryText={shown.understood?.text ?? state.q} showComune={union.multi} />
             )}
             {shown && shown.total > 0 && (
               <Pager
@@ -143,6 +174,7 @@ export function RicercaPage({ params }: PageProps) {
                 onChange={(offset) => go({ ...state, pagina: Math.floor(offset / PAGE_SIZE) + 1 })}
               />
             )}
+            {shown?.paper && !loading && <PaperResults paper={shown.paper} />}
           </div>
         </div>
       )}

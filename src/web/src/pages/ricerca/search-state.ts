@@ -1,5 +1,5 @@
-// The search as it lives in the URL hash (`#/ricerca?q=…&yearFrom=…&documentType=…&pagina=2`), so that back/forward
-// and shared links reproduce it, and the GET /api/search parameters derived from it.
+// The search as it lives in the URL hash (`#/ricerca?q=…&yearFrom=…&documentType=…&comune=E730,A547&pagina=2`), so
+// that back/forward and shared links reproduce it, and the GET /api/search parameters derived from it.
 import type { QueryParams } from '../../api.ts';
 import { href } from '../../router.ts';
 
@@ -16,6 +16,8 @@ export interface SearchState {
   documentType?: string;
   procedureType?: string;
   titolarioClass?: string;
+  /** Comuni to search (codes); empty = the whole union. */
+  comuni: string[];
   /** 1-based page of results. */
   pagina: number;
 }
@@ -26,6 +28,16 @@ const year = (v: string | null): number | undefined => {
   return Number.isInteger(n) && n > 0 && n < 10000 ? n : undefined;
 };
 const text = (v: string | null): string | undefined => (v !== null && v.trim() !== '' ? v.trim() : undefined);
+/** "E730,A547" → ['E730', 'A547'] (upper case, no repeats, at most 50). */
+const comuniOf = (v: string | null): string[] =>
+  [
+    ...new Set(
+      (v ?? '')
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter((c) => /^[A-Z0-9_-]{1,16}$/.test(c)),
+    ),
+  ].slice(0, 50);
 
 export function readState(params: URLSearchParams): SearchState {
   const pagina = Math.floor(Number(params.get('pagina')));
@@ -36,6 +48,7 @@ export function readState(params: URLSearchParams): SearchState {
     documentType: text(params.get('documentType')),
     procedureType: text(params.get('procedureType')),
     titolarioClass: text(params.get('titolarioClass')),
+    comuni: comuniOf(params.get('comune')),
     pagina: Number.isFinite(pagina) && pagina >= 1 ? pagina : 1,
   };
 }
@@ -49,6 +62,7 @@ export function stateHref(s: SearchState): string {
     documentType: s.documentType,
     procedureType: s.procedureType,
     titolarioClass: s.titolarioClass,
+    comune: s.comuni.length ? s.comuni.join(',') : undefined,
     pagina: s.pagina > 1 ? s.pagina : undefined,
   });
 }
@@ -59,6 +73,7 @@ export function hasQuery(s: SearchState): boolean {
     s.q.trim() !== '' ||
     s.yearFrom !== undefined ||
     s.yearTo !== undefined ||
+    s.comuni.length > 0 ||
     FACET_FILTERS.some((f) => s[f] !== undefined)
   );
 }
@@ -71,6 +86,7 @@ export function apiParams(s: SearchState): QueryParams {
     documentType: s.documentType,
     procedureType: s.procedureType,
     titolarioClass: s.titolarioClass,
+    comune: s.comuni.length ? s.comuni.join(',') : undefined,
     limit: PAGE_SIZE,
     offset: (s.pagina - 1) * PAGE_SIZE,
   };

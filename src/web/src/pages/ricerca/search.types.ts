@@ -1,5 +1,6 @@
 // GET /api/search as the page reads it (src/index/search-index.ts SearchResult + query-understanding.ts). Fields
 // marked optional may be absent from older servers; the page shows them when present.
+import type { InventoryView } from '../../types.ts';
 
 export interface SearchHit {
   documentId: string;
@@ -11,6 +12,9 @@ export interface SearchHit {
   documentType?: string;
   procedureType?: string;
   address?: string;
+  /** The Comune holding the document (issue 11). */
+  comune?: string;
+  comuneName?: string;
   snippet: string;
   score: number;
 }
@@ -30,4 +34,6 @@ export interface SearchResponse {
   tookMs: number;
   approximate?: boolean;
   understood?: { text: string; filters: Record<string, unknown>; recognised: RecognisedReference[] };
+  /** Practices of the paper inventory matching the search and not yet digitised (at most 10). */
+  paper?: { total: number; records: InventoryView[] };
 }
