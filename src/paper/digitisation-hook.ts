@@ -129,10 +129,12 @@ async function stopWaiting(
   let current: AccessRequest | null = request;
   for (let attempt = 0; attempt < 3 && current?.awaitingScan; attempt++) {
     const notify = NOTIFIED_STATES.includes(current.state) && Boolean(current.requesterEmail);
-    const updated = await paper.updateAccessRequest(current.id, [current.state], {
-      awaitingScan: false,
-      ...(notify ? { scanNotifiedAt: at } : {}),
-    });
+    const updated = await paper.updateAccessRequest(
+      current.id,
+      [current.state],
+      { awaitingScan: false, ...(notify ? { scanNotifiedAt: at } : {}) },
+      { awaitingScan: true },
+    );
     if (!updated) {
       current = await paper.getAccessRequest(current.id);
       continue;

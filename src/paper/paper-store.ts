@@ -49,7 +49,10 @@ export interface InventoryRecord {
   updatedAt: string;
 }
 
-export type NewInventoryRecord = Omit<InventoryRecord, 'id' | 'state' | 'stateAt' | 'pages' | 'createdAt' | 'updatedAt'> & {
+export type NewInventoryRecord = Omit<
+  InventoryRecord,
+  'id' | 'state' | 'stateAt' | 'pages' | 'createdAt' | 'updatedAt'
+> & {
   state?: PaperState;
 };
 
@@ -139,7 +142,15 @@ export interface AccessRequest {
 
 export type NewAccessRequest = Pick<
   AccessRequest,
-  'comune' | 'practiceKey' | 'inventoryId' | 'requesterId' | 'requesterName' | 'requesterEmail' | 'requesterRole' | 'reason' | 'awaitingScan'
+  | 'comune'
+  | 'practiceKey'
+  | 'inventoryId'
+  | 'requesterId'
+  | 'requesterName'
+  | 'requesterEmail'
+  | 'requesterRole'
+  | 'reason'
+  | 'awaitingScan'
 >;
 
 export interface AccessRequestFilter {
@@ -204,7 +215,15 @@ export interface PaperStore {
   updateAccessRequest(
     id: string,
     expectState: readonly AccessRequestState[],
-    patch: Partial<Pick<AccessRequest, 'state' | 'decidedBy' | 'decidedAt' | 'decisionNote' | 'expiresAt' | 'awaitingScan' | 'scanNotifiedAt'>>,
+    patch: Partial<
+      Pick<
+        AccessRequest,
+        'state' | 'decidedBy' | 'decidedAt' | 'decisionNote' | 'expiresAt' | 'awaitingScan' | 'scanNotifiedAt'
+      >
+    >,
+    /** Also required for the update: e.g. `awaitingScan: true`, so that two workers archiving documents of the same
+     *  practice at once cannot both tell the requester. */
+    expect?: { awaitingScan?: boolean },
   ): Promise<AccessRequest | null>;
   /** Whether the user holds an approved, unexpired request for the practice at `at` (ISO). */
   hasApprovedAccess(requesterId: string, comune: string, practiceKey: string, at: string): Promise<boolean>;
@@ -217,7 +236,10 @@ export interface PaperStore {
   /** Counts per Comune. */
   digitisationCounts(opts?: { comuni?: readonly string[] }): Promise<DigitisationCounts[]>;
   /** Pages archived per day (UTC date yyyy-mm-dd) of practices in the inventory, since `since`, per Comune. */
-  pagesPerDay(opts: { since: string; comuni?: readonly string[] }): Promise<Array<{ comune: string; day: string; pages: number; practices: number }>>;
+  pagesPerDay(opts: {
+    since: string;
+    comuni?: readonly string[];
+  }): Promise<Array<{ comune: string; day: string; pages: number; practices: number }>>;
 
   close(): Promise<void>;
 }

@@ -214,6 +214,11 @@ export class SqlParams {
   }
 }
 
+/** ` AND awaiting_scan = …` when the update requires it. */
+export function awaitingClause(p: SqlParams, expect: { awaitingScan?: boolean }): string {
+  return expect.awaitingScan === undefined ? '' : ` AND awaiting_scan = ${p.add(expect.awaitingScan)}`;
+}
+
 const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined =>
   v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
 

@@ -22,6 +22,7 @@ import {
   ACCESS_PATCH_COLUMNS,
   ACCESS_PATCH_TIMES,
   SqlParams,
+  awaitingClause,
   STATE_RANK,
   STATE_RANK_SQL,
   accessRequestFromRow,
@@ -268,6 +269,7 @@ export class PostgresPaperStore implements PaperStore {
     id: string,
     expectState: readonly AccessRequestState[],
     patch: Parameters<PaperStore['updateAccessRequest']>[2],
+    expect: Parameters<PaperStore['updateAccessRequest']>[3] = {},
   ): Promise<AccessRequest | null> {
     if (!expectState.length) return null;
     const p = new SqlParams('postgres');
@@ -280,7 +282,7 @@ export class PostgresPaperStore implements PaperStore {
     sets.push(`updated_at = ${p.add(new Date().toISOString())}`);
     const rows = await this.query(
       `UPDATE ${this.t('access_requests')} SET ${sets.join(', ')}
-       WHERE id = ${p.add(id)} AND state IN ${p.list(expectState)} RETURNING *`,
+       WHERE id = ${p.add(id)} AND state IN ${p.list(expectState)}${awaitingClause(p, expect)} RETURNING *`,
       p.values,
     );
     return rows[0] ? accessRequestFromRow(rows[0]) : null;

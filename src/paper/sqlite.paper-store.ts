@@ -22,6 +22,7 @@ import {
   ACCESS_PATCH_COLUMNS,
   ACCESS_PATCH_TIMES,
   SqlParams,
+  awaitingClause,
   STATE_RANK,
   STATE_RANK_SQL,
   accessRequestFromRow,
@@ -288,6 +289,7 @@ export class SqlitePaperStore implements PaperStore {
     id: string,
     expectState: readonly AccessRequestState[],
     patch: Parameters<PaperStore['updateAccessRequest']>[2],
+    expect: Parameters<PaperStore['updateAccessRequest']>[3] = {},
   ): Promise<AccessRequest | null> {
     if (!expectState.length) return null;
     const p = new SqlParams('sqlite');
@@ -299,7 +301,7 @@ export class SqlitePaperStore implements PaperStore {
     }
     sets.push(`updated_at = ${p.add(new Date().toISOString())}`);
     const row = this.one(
-      `UPDATE access_requests SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND state IN ${p.list(expectState)}
+      `UPDATE access_requests SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND state IN ${p.list(expectState)}${awaitingClause(p, expect)}
        RETURNING *`,
       p.values,
     );

@@ -265,10 +265,20 @@ export function paperStoreContract(name: string, open: () => Promise<PaperHarnes
       expect(await store.updateAccessRequest(a.id, ['pending'], { state: 'rejected' })).toBeNull();
       expect((await store.getAccessRequest(a.id))!.state).toBe('approved');
       expect(await store.updateAccessRequest('missing', ['pending'], { state: 'rejected' })).toBeNull();
-      const notified = await store.updateAccessRequest(a.id, ['pending', 'approved'], {
-        awaitingScan: false,
-        scanNotifiedAt: '2024-05-02T09:00:00Z',
-      });
+      const notified = await store.updateAccessRequest(
+        a.id,
+        ['pending', 'approved'],
+        { awaitingScan: false, scanNotifiedAt: '2024-05-02T09:00:00Z' },
+        { awaitingScan: true },
+      );
+      // A second worker telling the same requester finds it no longer waiting.
+      const again = await store.updateAccessRequest(
+        a.id,
+        ['pending', 'approved'],
+        { awaitingScan: false, scanNotifiedAt: '2024-05-03T09:00:00Z' },
+        { awaitingScan: true },
+      );
+      expect(again).toBeNull();
       expect(notified).toMatchObject({
         state: 'approved',
         awaitingScan: false,
