@@ -13,6 +13,7 @@ import { generateCorpus } from '../src/samples/generate.ts';
 import { createServices } from '../src/workers/services.ts';
 import { WorkerRunner } from '../src/workers/worker.runner.ts';
 import { resumeReceivedDocuments } from '../src/workers/resume.ts';
+import { importDemoInventory } from './demo-inventory.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +23,23 @@ const { values } = parseArgs({
     'exit-when-done': { type: 'boolean', default: false },
   },
 });
-const config = loadConfig();
+// Without COMUNI (or a config file naming the union) the demo runs a union of two Comuni, the second of which requires
+// an approved access request before professionals see its documents.
+const config = loadConfig(
+  process.env.COMUNI || process.env.FALDONE_CONFIG
+    ? {}
+    : {
+        overrides: {
+          union: {
+            name: 'Unione dei Comuni (demo)',
+            comuni: [
+              { code: 'E730', name: 'Lugo' },
+              { code: 'A547', name: 'Bagnacavallo', requireAccessRequest: true },
+            ],
+          },
+        },
+      },
+);
 const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
 const samplesDir = path.join(config.dataDir, `samples-${values.seed}`);
 const t0 = Date.now();
@@ -40,6 +57,7 @@ await app.listen({ host: config.api.host, port: config.api.port });
 const url = `http://${config.api.host}:${config.api.port}/`;
 console.log(`Faldone in ascolto su ${url}`);
 
+await importDemoInventory(services, samplesDir, Number(values.seed));
 const { batchId } = await importFolder(services, samplesDir, { label: 'esempi', source: 'demo', comune: config.union.defaultComune });
 const summary = await followBatch(services.db, batchId);
 await printBatchSummary(services.db, summary);
@@ -47,6 +65,7 @@ const stats = await services.search.stats();
 console.log(`\nIndice: ${stats.documents} documenti, ${stats.pages} pagine. Tempo totale: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`Apri ${url} e accedi con uno degli utenti demo (nome/password):`);
 console.log('  admin/admin-demo, archivista/archivista-demo, protocollo/protocollo-demo, professionista/professionista-demo');
+console.log(`Archivio cartaceo: ${config.union.comuni.map((c) => c.name).join(', ')} (${url}#/cartaceo).`);
 if (values['exit-when-done']) {
   await app.close();
   await runner.close();

@@ -38,7 +38,12 @@ function csvCell(v: string): string {
 }
 
 /** Rows of the inventory: one per distinct practice of `corpus`, then `paperOnly` practices never scanned. */
-export function sampleInventoryRows(opts: { seed: number; corpus?: readonly GroundTruth[]; paperOnly: number; municipality?: string }): Row[] {
+export function sampleInventoryRows(opts: {
+  seed: number;
+  corpus?: readonly GroundTruth[];
+  paperOnly: number;
+  municipality?: string;
+}): Row[] {
   const rng = new Rng(hashSeed(opts.seed, 'inventory'));
   const rows = new Map<string, Row>();
   for (const gt of opts.corpus ?? []) {
