@@ -184,8 +184,12 @@ function upload<T>(
         return;
       }
       if (xhr.status === 401) onUnauthorized();
-      const err = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-      reject(new ApiError(xhr.status, err?.code ?? `HTTP_${xhr.status}`, err?.message ?? `Errore ${xhr.status}`));
+      const err = (body as { error?: unknown } | undefined)?.error;
+      const { code, message, ...details } = (err && typeof err === 'object' ? err : {}) as {
+        code?: string;
+        message?: string;
+      } & Record<string, unknown>;
+      reject(new ApiError(xhr.status, code ?? `HTTP_${xhr.status}`, message ?? `Errore ${xhr.status}`, details));
     };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'Caricamento interrotto: server non raggiungibile'));
     xhr.onabort = () => reject(new ApiError(0, 'ABORTED', 'Caricamento annullato'));

@@ -34,6 +34,10 @@ export interface Batch {
   id: string;
   label: string;
   source: string;
+  /** The Comune the batch (and its documents) belongs to; absent on servers before issue 11. */
+  comune?: string;
+  /** Its documents are restricted to the Comune's staff instead of shared with the union. */
+  restricted?: boolean;
   createdAt: string;
 }
 

@@ -5,12 +5,14 @@ import { api, errorMessage } from '../../api.ts';
 import { DataTable, type Column } from '../../components/data-table.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { Loading } from '../../components/loading.tsx';
+import { RestrictedBadge } from '../../components/restricted-badge.tsx';
 import { StatusBadge } from '../../components/status-badge.tsx';
 import { formatDateTime, formatNumber, plural } from '../../format.ts';
 import { href } from '../../router.ts';
 import { can } from '../../session.ts';
 import { stepLabel } from '../../status.ts';
 import type { BatchDetail, BatchDocument, BatchItem } from '../../types.ts';
+import { useUnion } from '../../union.ts';
 import { useBatchLive, type LiveMode } from './batch-live.ts';
 
 export interface BatchDashboardProps {
@@ -127,6 +129,8 @@ export function BatchDashboard({ batchId }: BatchDashboardProps) {
 }
 
 function Summary({ detail, mode }: { detail: BatchDetail; mode: LiveMode }) {
+  const union = useUnion();
+  const { comune, restricted } = detail.batch;
   const docs = detail.documents;
   const archived = docs.filter((d) => d.status === 'archived').length;
   const failed = docs.filter((d) => d.status === 'failed').length;
@@ -134,6 +138,12 @@ function Summary({ detail, mode }: { detail: BatchDetail; mode: LiveMode }) {
   const counts = `${plural(archived, 'archiviato', 'archiviati')}, ${working} in lavorazione, ${failed} in errore`;
   return (
     <>
+      {((union.multi && comune) || restricted) && (
+        <p class="summary batch-comune">
+          {union.multi && comune && <>Comune: {union.name(comune)} </>}
+          {restricted && <RestrictedBadge />}
+        </p>
+      )}
       <p class="summary">
         Creato il {formatDateTime(detail.batch.createdAt)} · {plural(docs.length, 'documento', 'documenti')}: {counts}
         {detail.duplicates ? ` · ${plural(detail.duplicates, 'duplicato', 'duplicati')}` : ''}

@@ -1,12 +1,15 @@
-// The most recent batches, newest first, each opening its dashboard (#/caricamento/<batchId>).
+// The most recent batches, newest first, each opening its dashboard (#/caricamento/<batchId>); in a union of several
+// Comuni each names its Comune (and whether it is restricted to the Comune's staff).
 import { useEffect, useState } from 'preact/hooks';
 import { DataTable } from '../../components/data-table.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { Pager } from '../../components/pager.tsx';
+import { RestrictedBadge } from '../../components/restricted-badge.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../hooks/use-api.ts';
 import { href } from '../../router.ts';
 import type { Batch } from '../../types.ts';
+import { useUnion } from '../../union.ts';
 
 const LIMIT = 10;
 
@@ -26,7 +29,11 @@ export interface RecentBatchesProps {
 
 export function RecentBatches({ currentId, refreshKey }: RecentBatchesProps) {
   const [offset, setOffset] = useState(0);
-  const { data, error, reload } = useApi<{ batches: Batch[] }>('/api/batches', { limit: LIMIT, offset });
+  const union = useUnion();
+  const { data, error, reload } = useApi<{ batches: Batch[]; total?: number }>('/api/batches', {
+    limit: LIMIT,
+    offset,
+  });
   useEffect(() => {
     if (refreshKey !== undefined) reload();
   }, [refreshKey]);
@@ -48,11 +55,22 @@ export function RecentBatches({ currentId, refreshKey }: RecentBatchesProps) {
           {
             header: 'Nome del lotto',
             render: (b) => (
-              <a href={href('caricamento', [b.id])} aria-current={b.id === currentId ? 'true' : undefined}>
-                {b.label}
-              </a>
+              <span class="row-actions">
+                <a href={href('caricamento', [b.id])} aria-current={b.id === currentId ? 'true' : undefined}>
+                  {b.label}
+                </a>
+                {b.restricted && <RestrictedBadge />}
+              </span>
             ),
           },
+          ...(union.multi
+            ? [
+                {
+                  header: 'Comune',
+                  render: (b: Batch) => union.name(b.comune),
+                },
+              ]
+            : []),
           { header: 'Origine', render: (b) => SOURCES[b.source] ?? b.source },
           { header: 'Creato il', render: (b) => formatDateTime(b.createdAt) },
         ]}
@@ -60,7 +78,14 @@ export function RecentBatches({ currentId, refreshKey }: RecentBatchesProps) {
         rowKey={(b) => b.id}
         empty={data ? 'Nessun lotto caricato' : 'Attendere…'}
       />
-      <Pager offset={offset} limit={LIMIT} count={batches.length} onChange={setOffset} label="Pagine dei lotti" />
+      <Pager
+        offset={offset}
+        limit={LIMIT}
+        count={batches.length}
+        total={data?.total}
+        onChange={setOffset}
+        label="Pagine dei lotti"
+      />
     </section>
   );
 }

@@ -1,10 +1,14 @@
 // Choosing scans to upload (drop zone for files and folders, "Scegli file", "Scegli cartella"), the list of chosen
-// files with a progress bar each, and "Carica", which sends them as one batch.
+// files with a progress bar each, and "Carica", which sends them as one batch. In a union of several Comuni the batch
+// belongs to a Comune the user acts on (their home Comune by default) and may be kept from the rest of the union.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, errorMessage } from '../../api.ts';
+import { api, apiUrl, errorMessage } from '../../api.ts';
+import { ComuneSelect } from '../../components/comune-select.tsx';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { formatBytes, plural } from '../../format.ts';
+import { currentUser } from '../../session.ts';
 import type { BatchItem, UploadResult } from '../../types.ts';
+import { actingComuni, useUnion } from '../../union.ts';
 import { filesFromDrop, filesFromInput, pickKey, type PickedFile } from './file-walk.ts';
 
 interface Row extends PickedFile {
@@ -29,6 +33,14 @@ const ACCEPT = '.tif,.tiff,.jpg,.jpeg,.png,.pdf,.zip,image/tiff,image/jpeg,image
 export function UploadPicker({ onUploaded }: UploadPickerProps) {
   const [rows, setRows] = useState<Row[]>([]);
   const [label, setLabel] = useState('');
+  const union = useUnion();
+  const user = currentUser();
+  const mine = actingComuni(user, union.comuni);
+  const [comune, setComune] = useState('');
+  const [restricted, setRestricted] = useState(false);
+  // Until chosen: the home Comune, or the union's default for union-level users (if they act on it).
+  const fallback = user?.comune ?? union.union?.defaultComune ?? '';
+  const chosenComune = comune || (mine.some((c) => c.code === fallback) ? fallback : (mine[0]?.code ?? ''));
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -64,13 +76,21 @@ export function UploadPicker({ onUploaded }: UploadPickerProps) {
 
   const upload = async () => {
     if (rows.length === 0 || busy) return;
+    if (union.multi && !chosenComune) {
+      setError('Scegli il Comune del lotto');
+      return;
+    }
     setBusy(true);
     setError(null);
     setMessage('Caricamento in corso…');
     const files = rows.map((r) => r.file);
     try {
       const result = await api.upload<UploadResult>(
-        `/api/batches?label=${encodeURIComponent(label.trim() || defaultLabel(rows))}`,
+        apiUrl('/api/batches', {
+          label: label.trim() || defaultLabel(rows),
+          // With a single Comune the server files the batch under it.
+          ...(union.multi ? { comune: chosenComune, restricted: restricted ? 1 : undefined } : {}),
+        }),
         files,
         (i, loaded) => setRows((prev) => prev.map((r, j) => (j === i && r.loaded !== loaded ? { ...r, loaded } : r))),
         { filenames: rows.map((r) => r.path) },
@@ -79,6 +99,7 @@ export function UploadPicker({ onUploaded }: UploadPickerProps) {
       const accepted = result.items.filter((i) => i.outcome !== 'duplicate' && i.outcome !== 'rejected').length;
       setMessage(`Lotto creato: ${plural(accepted, 'file accettato', 'file accettati')} su ${rows.length}`);
       setLabel('');
+      setRestricted(false);
       onUploaded(result);
     } catch (err) {
       setError(errorMessage(err));
@@ -157,6 +178,31 @@ export function UploadPicker({ onUploaded }: UploadPickerProps) {
           onInput={(e) => setLabel(e.currentTarget.value)}
         />
       </div>
+
+      {union.multi && (
+        <div class="upload-comune">
+          <ComuneSelect
+            id="upload-comune"
+            label="Comune del lotto"
+            class="field inline"
+            comuni={mine}
+            value={chosenComune}
+            onChange={setComune}
+            disabled={busy}
+            required
+          />
+          <div class="check-field">
+            <input
+              id="upload-restricted"
+              type="checkbox"
+              checked={restricted}
+              disabled={busy}
+              onChange={(e) => setRestricted(e.currentTarget.checked)}
+            />
+            <label for="upload-restricted">Riservato al personale del Comune (non condiviso con l'Unione)</label>
+          </div>
+        </div>
+      )}
 
       {rows.length > 0 && (
         <>

@@ -14,6 +14,8 @@ export interface DocumentDetailResponse {
     /** The Comune holding the document (issue 11). */
     comune?: string;
     comuneName?: string;
+    /** Restricted to the staff of its Comune (not shared with the union). */
+    restricted?: boolean;
   };
 }
 
@@ -43,6 +45,8 @@ export function metadataRows(d: DocumentDetailResponse['document']): MetadataRow
   const add = (label: string, value: string | undefined) => value && rows.push({ label, value });
 
   add('Comune', str(d.comuneName) ?? (str(d.comune) && comuneLabel(d.comune)));
+  if (d.restricted !== undefined)
+    add('Visibilità', d.restricted ? 'Riservato al personale del Comune' : "Condiviso con l'Unione");
   add('Tipo', str(c.documentTypeLabel) ?? (str(c.documentType) && documentTypeLabel(String(c.documentType))));
   add('Procedimento', str(c.procedureType) && procedureLabel(String(c.procedureType)));
   add('Pratica', isRecord(c.practice) ? str(c.practice.key) : undefined);

@@ -1,9 +1,11 @@
 // Viewer page `#/documento/<id>?pagina=<n>&q=<terms>`: the PDF opened at the page, the query terms highlighted, the
 // document's metadata beside it. Turning the page updates `pagina` in place (no history entry per page).
 import { ErrorAlert } from '../../components/error-alert.tsx';
+import { RestrictedBadge } from '../../components/restricted-badge.tsx';
 import { useApi } from '../../hooks/use-api.ts';
 import type { PageProps } from '../page-props.ts';
 import { href, navigate } from '../../router.ts';
+import { comuneLabel } from '../../union.ts';
 import { AccessRequired, isAccessRequired } from './access-required.tsx';
 import { documentTitle, type DocumentDetailResponse } from './document-detail.ts';
 import { MetadataPanel } from './metadata-panel.tsx';
@@ -50,6 +52,14 @@ export function DocumentoPage({ params, path }: PageProps) {
         <h1>{data ? documentTitle(data.document) : 'Documento'}</h1>
         {q && <a href={href('ricerca', [], { q })}>Torna alla ricerca</a>}
       </div>
+      {data && (data.document.comune || data.document.restricted) && (
+        <p class="documento-comune">
+          {data.document.comune && (
+            <span>Comune di {data.document.comuneName ?? comuneLabel(data.document.comune)}</span>
+          )}
+          {data.document.restricted && <RestrictedBadge />}
+        </p>
+      )}
       <ErrorAlert error={error} />
       <div class="documento-body">
         <PdfViewer documentId={id} page={page} terms={q} onPageChange={onPageChange} />

@@ -233,7 +233,7 @@ export function RevisionePage(_props: PageProps) {
             </div>
             {correcting && (
               <CorrectForm
-                key={item.documentId}
+                key={`form-${item.documentId}`}
                 item={item}
                 reference={reference}
                 busy={busy}
@@ -241,7 +241,7 @@ export function RevisionePage(_props: PageProps) {
                 onCancel={closeForm}
               />
             )}
-            <PdfViewer key={item.documentId} documentId={item.documentId} />
+            <PdfViewer key={`pdf-${item.documentId}`} documentId={item.documentId} />
           </div>
         )}
       </div>

@@ -12,16 +12,21 @@ import { currentUser } from '../../session.ts';
 import type { AccessRequest, AccessRequestList } from '../../types.ts';
 import { actingComuni, useUnion } from '../../union.ts';
 import { DecisionPanel, type Decision } from './decision-panel.tsx';
+import { REQUESTS_PAGE as LIMIT, useFocusedRow, type RequestFocus } from './focus-request.ts';
 import { RequestState } from './my-requests.tsx';
 
-const LIMIT = 20;
+export interface ComuneRequestsProps {
+  onNotice: (m: string) => void;
+  /** The request a link pointed to: the list opens on its page and state filter, with its row marked. */
+  focus?: RequestFocus;
+}
 
-export function ComuneRequests({ onNotice }: { onNotice: (m: string) => void }) {
+export function ComuneRequests({ onNotice, focus }: ComuneRequestsProps) {
   const union = useUnion();
   const mine = actingComuni(currentUser(), union.comuni);
   const [comune, setComune] = useState('');
-  const [state, setState] = useState('pending');
-  const [offset, setOffset] = useState(0);
+  const [state, setState] = useState(focus ? focus.state : 'pending');
+  const [offset, setOffset] = useState(focus?.offset ?? 0);
   const [deciding, setDeciding] = useState<{ request: AccessRequest; decision: Decision } | null>(null);
   const { data, error, reload } = useApi<AccessRequestList>('/api/access-requests', {
     state,
@@ -30,6 +35,7 @@ export function ComuneRequests({ onNotice }: { onNotice: (m: string) => void }) 
     offset,
   });
   const rows = data?.requests ?? [];
+  const focusProps = useFocusedRow(focus?.id, rows);
 
   return (
     <section aria-labelledby="comune-req-title">
@@ -62,6 +68,7 @@ export function ComuneRequests({ onNotice }: { onNotice: (m: string) => void }) 
         caption={state === 'pending' ? 'Richieste in attesa di decisione' : 'Richieste di accesso'}
         rows={rows}
         rowKey={(r) => r.id}
+        rowProps={focusProps}
         empty={data ? 'Nessuna richiesta' : 'Attendere…'}
         columns={[
           { header: 'Pratica', render: (r) => <span id={`creq-${r.id}`}>{r.practiceKey}</span> },

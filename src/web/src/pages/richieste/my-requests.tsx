@@ -12,8 +12,7 @@ import { REQUESTER_ROLE_LABELS } from '../../paper-labels.ts';
 import { href } from '../../router.ts';
 import type { AccessRequest, AccessRequestList } from '../../types.ts';
 import { useUnion } from '../../union.ts';
-
-const LIMIT = 20;
+import { REQUESTS_PAGE as LIMIT, useFocusedRow, type RequestFocus } from './focus-request.ts';
 
 /** Whether the request still waits for the practice's scans (shown beside its state). */
 export const waitsForScan = (r: AccessRequest): boolean =>
@@ -28,9 +27,15 @@ export function RequestState({ request }: { request: AccessRequest }) {
   );
 }
 
-export function MyRequests({ onNotice }: { onNotice: (m: string) => void }) {
+export interface MyRequestsProps {
+  onNotice: (m: string) => void;
+  /** The request a link pointed to: the list opens on its page, with its row marked. */
+  focus?: RequestFocus;
+}
+
+export function MyRequests({ onNotice, focus }: MyRequestsProps) {
   const union = useUnion();
-  const [offset, setOffset] = useState(0);
+  const [offset, setOffset] = useState(focus?.offset ?? 0);
   const { data, error, reload } = useApi<AccessRequestList>('/api/access-requests', {
     mine: 1,
     limit: LIMIT,
@@ -50,6 +55,7 @@ export function MyRequests({ onNotice }: { onNotice: (m: string) => void }) {
   };
 
   const rows = data?.requests ?? [];
+  const focusProps = useFocusedRow(focus?.id, rows);
   return (
     <section aria-labelledby="mine-title">
       <h2 id="mine-title">Le mie richieste</h2>
@@ -60,6 +66,7 @@ export function MyRequests({ onNotice }: { onNotice: (m: string) => void }) {
         captionHidden
         rows={rows}
         rowKey={(r) => r.id}
+        rowProps={focusProps}
         empty={data ? 'Nessuna richiesta' : 'Attendere…'}
         columns={[
           { header: 'Pratica', render: (r) => <span id={`req-${r.id}`}>{r.practiceKey}</span> },
