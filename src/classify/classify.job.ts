@@ -58,13 +58,15 @@ export async function classifyJob(
   if (!doc) throw new Error(`document ${sha} not found`);
   const text = JSON.parse((await ctx.store.getBuffer(keys.workText(sha))).toString('utf8')) as DocumentText;
   const pages = text.pages.map((p) => p.text);
-  const classification = classifyDocument(pages, ctx.reference());
+  // Routing stays within the document's Comune: its rules, its offices, its threshold.
+  const classification = classifyDocument(pages, ctx.reference(), { comune: doc.comune });
   const routing = decideRouting(
     classification,
     await currentModelsFor(ctx.store).get(),
     pages.join('\n'),
     ctx.reference(),
     routingThresholds(ctx.config.routing),
+    { comune: doc.comune },
   );
   const metadata = toDocumentMetadata(classification, routing);
   await registerFromMetadata(ctx.db, sha, metadata);

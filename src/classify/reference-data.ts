@@ -1,10 +1,13 @@
 // Reference data of the classify step, shipped as editable JSON in config/: the 2005 titolario for Comuni, the
 // offices with the classes they handle, and the keyword rules. Validated with zod and cross-checked on load.
+// In a union of Comuni an office or a routing rule may belong to some Comuni only (`comuni`); without it, it is shared
+// by every Comune of the union.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DOCUMENT_TYPES, PROCEDURE_TYPES } from '../domain/vocabulary.ts';
+import { comuneCodeSchema } from '../tenancy/comuni.ts';
 
 // ── titolario ────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -42,6 +45,12 @@ export interface TitolarioEntry {
 
 export const CLASS_CODE = /^[IVX]+(?:\.\d+)?$/;
 
+/** Codes of the Comuni an office serves or a rule applies to; absent = every Comune of the union. */
+const comuniSchema = z
+  .array(comuneCodeSchema)
+  .min(1, 'list at least one Comune, or leave "comuni" out for all')
+  .optional();
+
 export const officesSchema = z.object({
   note: z.string().optional(),
   offices: z
@@ -53,6 +62,8 @@ export const officesSchema = z.object({
         classes: z.array(z.string().regex(CLASS_CODE, 'class code like "VI.3"')),
         /** User id suggested as assignee of documents routed to the office (the office's head, usually). */
         responsabile: z.string().min(1).optional(),
+        /** The Comuni the office serves (Belfiore codes, e.g. ["E730"]); absent = shared by every Comune. */
+        comuni: comuniSchema,
       }),
     )
     .min(1),
@@ -83,6 +94,8 @@ export const classificationRulesSchema = z.object({
         titolarioClass: z.string().regex(CLASS_CODE),
         office: z.string().min(1),
         keywords: keywordsSchema,
+        /** The Comuni whose documents the rule routes; absent = every Comune its office serves. */
+        comuni: comuniSchema,
       }),
     )
     .min(1),
@@ -124,6 +137,12 @@ export const classificationRulesSchema = z.object({
     .default({ saturation: 4, minimumEvidence: 1 }),
 });
 export type ClassificationRules = z.output<typeof classificationRulesSchema>;
+export type RoutingRule = ClassificationRules['routes'][number];
+
+/** Whether an office (or a rule) serves a Comune: a shared one (no `comuni`) serves every Comune. */
+export function servesComune(item: { comuni?: readonly string[] }, comune: string): boolean {
+  return !item.comuni || item.comuni.includes(comune.toUpperCase());
+}
 
 // ── loaded, cross-checked reference data ─────────────────────────────────────────────────────────────────────
 
@@ -136,8 +155,17 @@ export interface ReferenceData {
   /** The titolario entry for a code, or undefined. Accepts "VI.3", "vi.3", "VI/3", "6.3". */
   lookupClass(code: string): TitolarioEntry | undefined;
   lookupOffice(id: string): Office | undefined;
-  /** Offices handling a class, in file order (the first is the default). */
-  officesForClass(code: string): Office[];
+  /** Offices handling a class, in file order (the first is the default); with `comune`, only those serving it. */
+  officesForClass(code: string, comune?: string): Office[];
+  /** Offices serving a Comune (its own and the shared ones), in file order. */
+  officesFor(comune: string): Office[];
+  /** Routing rules for a Comune's documents: the rule applies to the Comune and its office serves it. */
+  rulesFor(comune: string): RoutingRule[];
+  /**
+   * Where a Comune's document goes when no rule matches: the configured fallback when its office serves the Comune,
+   * else the first office of the Comune handling the fallback class; undefined when the Comune has none.
+   */
+  fallbackRouteFor(comune: string): { titolarioClass: string; office: string } | undefined;
 }
 
 export class ReferenceDataError extends Error {
@@ -148,6 +176,11 @@ export class ReferenceDataError extends Error {
     super(`${message}:\n  - ${issues.join('\n  - ')}`);
     this.name = 'ReferenceDataError';
   }
+}
+
+export interface ReferenceDataOptions {
+  /** The union's Comuni: when given, offices and rules may name only these, and each needs a fallback office. */
+  comuni?: readonly string[];
 }
 
 export interface ReferenceDataPaths {
@@ -179,7 +212,7 @@ function intToRoman(n: number): string {
     [1, 'I'],
   ];
   let out = '';
-  for (const [v, s] of table) while (n >= v) (out += s), (n -= v);
+  for (const [v, s] of table) while (n >= v) ((out += s), (n -= v));
   return out;
 }
 
@@ -196,7 +229,10 @@ function formatZodIssues(file: string, error: z.ZodError): string[] {
 }
 
 /** Validate raw JSON values and build the reference data; throws ReferenceDataError listing every problem. */
-export function buildReferenceData(raw: { titolario: unknown; offices: unknown; rules: unknown }): ReferenceData {
+export function buildReferenceData(
+  raw: { titolario: unknown; offices: unknown; rules: unknown },
+  options: ReferenceDataOptions = {},
+): ReferenceData {
   const t = titolarioSchema.safeParse(raw.titolario);
   const o = officesSchema.safeParse(raw.offices);
   const r = classificationRulesSchema.safeParse(raw.rules);
@@ -218,7 +254,13 @@ export function buildReferenceData(raw: { titolario: unknown; offices: unknown; 
     seenTitoli.add(ti.code);
     if (romanToInt(ti.code) !== ti.number) issues.push(`titolario: titolo ${ti.code} has number ${ti.number}`);
     if (ti.classi.length === 0) {
-      entries.set(ti.code, { code: ti.code, titolo: ti.code, titoloNumber: ti.number, titoloLabel: ti.label, label: ti.label });
+      entries.set(ti.code, {
+        code: ti.code,
+        titolo: ti.code,
+        titoloNumber: ti.number,
+        titoloLabel: ti.label,
+        label: ti.label,
+      });
     }
     ti.classi.forEach((c, i) => {
       if (c.number !== i + 1) issues.push(`titolario: titolo ${ti.code} classe #${i + 1} is numbered ${c.number}`);
@@ -236,9 +278,20 @@ export function buildReferenceData(raw: { titolario: unknown; offices: unknown; 
 
   const officeById = new Map<string, Office>();
   const byClass = new Map<string, Office[]>();
+  /** Comuni named anywhere in offices and rules: each must end up with a fallback office. */
+  const union = options.comuni ? new Set(options.comuni.map((c) => c.toUpperCase())) : undefined;
+  const named = new Set<string>(union);
+  const checkComuni = (where: string, comuni: readonly string[] | undefined) => {
+    for (const [i, code] of (comuni ?? []).entries()) {
+      if (comuni!.indexOf(code) !== i) issues.push(`${where}: Comune ${code} appears twice`);
+      if (union && !union.has(code)) issues.push(`${where}: Comune ${code} is not a Comune of the union`);
+      named.add(code);
+    }
+  };
   for (const office of offices) {
     if (officeById.has(office.id)) issues.push(`offices: id "${office.id}" appears twice`);
     officeById.set(office.id, office);
+    checkComuni(`offices: ${office.id}`, office.comuni);
     for (const code of office.classes) {
       if (!entries.has(code)) issues.push(`offices: ${office.id} handles "${code}", not a class of the titolario`);
       byClass.set(code, [...(byClass.get(code) ?? []), office]);
@@ -254,17 +307,48 @@ export function buildReferenceData(raw: { titolario: unknown; offices: unknown; 
     const office = officeById.get(route.office);
     if (!office) issues.push(`classification-rules: route ${route.id}: unknown office "${route.office}"`);
     else if (!office.classes.includes(route.titolarioClass))
-      issues.push(`classification-rules: route ${route.id}: office ${route.office} does not handle ${route.titolarioClass}`);
+      issues.push(
+        `classification-rules: route ${route.id}: office ${route.office} does not handle ${route.titolarioClass}`,
+      );
+    checkComuni(`classification-rules: route ${route.id}`, route.comuni);
+    if (office)
+      for (const code of route.comuni ?? [])
+        if (!servesComune(office, code))
+          issues.push(`classification-rules: route ${route.id}: office ${route.office} does not serve Comune ${code}`);
   }
   for (const boost of rules.routeBoosts) {
     if (!routeIds.has(boost.route)) issues.push(`classification-rules: boost names unknown route "${boost.route}"`);
   }
   const fb = rules.fallback.route;
-  if (!entries.has(fb.titolarioClass)) issues.push(`classification-rules: fallback class "${fb.titolarioClass}" not in titolario`);
+  if (!entries.has(fb.titolarioClass))
+    issues.push(`classification-rules: fallback class "${fb.titolarioClass}" not in titolario`);
   if (!officeById.get(fb.office)?.classes.includes(fb.titolarioClass))
     issues.push(`classification-rules: fallback office "${fb.office}" does not handle ${fb.titolarioClass}`);
+
+  const officesForClass = (code: string, comune?: string) => {
+    const all = byClass.get(normaliseClassCode(code)) ?? [];
+    return comune === undefined ? all : all.filter((o) => servesComune(o, comune));
+  };
+  const fallbackRouteFor = (comune: string) => {
+    const configured = officeById.get(fb.office);
+    if (configured && servesComune(configured, comune)) return { ...fb };
+    const office = officesForClass(fb.titolarioClass, comune)[0];
+    return office ? { titolarioClass: fb.titolarioClass, office: office.id } : undefined;
+  };
+  for (const code of named)
+    if (!fallbackRouteFor(code))
+      issues.push(`offices: no office serving Comune ${code} handles the fallback class ${fb.titolarioClass}`);
   if (issues.length > 0) throw new ReferenceDataError('Inconsistent reference data', issues);
 
+  // Per-Comune views are asked for every document: computed once per Comune.
+  const memo = <T>(compute: (comune: string) => T) => {
+    const cache = new Map<string, T>();
+    return (comune: string): T => {
+      const key = comune.toUpperCase();
+      if (!cache.has(key)) cache.set(key, compute(key));
+      return cache.get(key)!;
+    };
+  };
   return {
     titolario,
     offices,
@@ -272,7 +356,12 @@ export function buildReferenceData(raw: { titolario: unknown; offices: unknown; 
     entries,
     lookupClass: (code) => entries.get(normaliseClassCode(code)),
     lookupOffice: (id) => officeById.get(id),
-    officesForClass: (code) => byClass.get(normaliseClassCode(code)) ?? [],
+    officesForClass,
+    officesFor: memo((comune) => offices.filter((o) => servesComune(o, comune))),
+    rulesFor: memo((comune) =>
+      rules.routes.filter((r) => servesComune(r, comune) && servesComune(officeById.get(r.office)!, comune)),
+    ),
+    fallbackRouteFor,
   };
 }
 
@@ -301,11 +390,14 @@ export function referenceDataPaths(paths: ReferenceDataPaths = {}): Required<Omi
 }
 
 /** Load and validate the reference data from disk (synchronous: meant for start-up). */
-export function loadReferenceData(paths: ReferenceDataPaths = {}): ReferenceData {
+export function loadReferenceData(paths: ReferenceDataPaths & ReferenceDataOptions = {}): ReferenceData {
   const p = referenceDataPaths(paths);
-  return buildReferenceData({
-    titolario: readJson(p.titolarioPath),
-    offices: readJson(p.officesPath),
-    rules: readJson(p.rulesPath),
-  });
+  return buildReferenceData(
+    {
+      titolario: readJson(p.titolarioPath),
+      offices: readJson(p.officesPath),
+      rules: readJson(p.rulesPath),
+    },
+    { comuni: paths.comuni },
+  );
 }

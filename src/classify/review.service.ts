@@ -1,6 +1,7 @@
 // The records manager's review of routing suggestions: the classify step records what it suggests (automatic above
 // the threshold, pending below it); a person lists the queue, accepts or corrects, and every decision is audited.
 // Protocol-register rules hold throughout: a decision changes classification and assignment, never the protocol.
+// A correction keeps the document within its Comune: only an office serving that Comune may be chosen.
 import type { Logger } from '../core/logger.ts';
 import type {
   DocumentStatus,
@@ -13,7 +14,7 @@ import type {
 } from '../db/metadata-store.ts';
 import type { DocumentMetadata } from './document-metadata.ts';
 import { rejectProtocolChange } from './protocol-register.ts';
-import type { ReferenceData } from './reference-data.ts';
+import { servesComune, type ReferenceData } from './reference-data.ts';
 import { ReviewConflictError, ReviewNotFoundError, ReviewValidationError } from './review.errors.ts';
 import { withReviewedRouting } from './reviewed-classification.ts';
 
@@ -107,12 +108,20 @@ export class ReviewService {
   private readonly db: MetadataStore;
   private readonly reference: () => Reference;
   private readonly logger?: Logger;
+  private readonly comuneName: (code: string) => string;
 
-  constructor(deps: { db: MetadataStore; reference: Reference | (() => Reference); logger?: Logger }) {
+  constructor(deps: {
+    db: MetadataStore;
+    reference: Reference | (() => Reference);
+    logger?: Logger;
+    /** The Comune's name for messages ("Lugo"); the code when absent. */
+    comuneName?: (code: string) => string;
+  }) {
     this.db = deps.db;
     const ref = deps.reference;
     this.reference = typeof ref === 'function' ? ref : () => ref;
     this.logger = deps.logger?.child({ component: 'routing-review' });
+    this.comuneName = deps.comuneName ?? ((code) => code);
   }
 
   /** The queue, least confident first; each item with its document's title and file name. */
@@ -177,7 +186,8 @@ export class ReviewService {
     checkReviewer(reviewer);
     const why = checkNote(note, true)!;
     const review = await this.load(documentId);
-    const { next, warnings } = this.applyChange(review.current, change);
+    const comune = (await this.db.getDocument(documentId))?.comune;
+    const { next, warnings } = this.applyChange(review.current, change, comune);
     return this.decide(
       review,
       'corrected',
@@ -223,6 +233,7 @@ export class ReviewService {
   private applyChange(
     current: RoutingAssignment,
     change: RoutingChange,
+    comune: string | undefined,
   ): { next: RoutingAssignment; warnings: string[] } {
     const ref = this.reference();
     const given = (['titolarioClass', 'office', 'assignee', 'practiceId'] as const).filter(
@@ -237,7 +248,12 @@ export class ReviewService {
       next.titolarioClass = entry.code;
     }
     if (change.office !== undefined) {
-      if (!ref.lookupOffice(change.office)) throw new ReviewValidationError(`Ufficio sconosciuto: "${change.office}"`);
+      const office = ref.lookupOffice(change.office);
+      if (!office) throw new ReviewValidationError(`Ufficio sconosciuto: "${change.office}"`);
+      if (comune !== undefined && !servesComune(office, comune))
+        throw new ReviewValidationError(
+          `L'ufficio "${office.name}" non opera per il Comune di ${this.comuneName(comune)}, a cui appartiene il documento`,
+        );
       next.office = change.office;
     }
     if (change.assignee === null) delete next.assignee;

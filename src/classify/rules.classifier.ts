@@ -127,7 +127,8 @@ function scoreKeywords(pages: FoldedText[], keywords: CompiledKeyword[]): RuleSc
   const kept: typeof occurrences = [];
   for (const o of occurrences) {
     const inside = kept.some(
-      (k) => k.keyword !== o.keyword && k.hit.page === o.hit.page && k.hit.offset <= o.hit.offset && o.hit.end <= k.hit.end,
+      (k) =>
+        k.keyword !== o.keyword && k.hit.page === o.hit.page && k.hit.offset <= o.hit.offset && o.hit.end <= k.hit.end,
     );
     if (!inside) kept.push(o);
   }
@@ -202,7 +203,11 @@ interface Scored<T> {
   reasons: string[];
 }
 
-function decide<T>(scored: Scored<T>[], saturation: number, minimum: number): { best?: Scored<T>; decision?: Decision<T> } {
+function decide<T>(
+  scored: Scored<T>[],
+  saturation: number,
+  minimum: number,
+): { best?: Scored<T>; decision?: Decision<T> } {
   const sorted = [...scored].sort((a, b) => b.score - a.score);
   const best = sorted[0];
   if (!best || best.score < minimum || best.score <= 0) return {};
@@ -213,7 +218,10 @@ function decide<T>(scored: Scored<T>[], saturation: number, minimum: number): { 
       value: best.value,
       confidence: confidenceFrom(best.score, runnerUp, saturation),
       reasons: best.reasons,
-      candidates: sorted.filter((s) => s.score > 0).slice(0, 5).map((s) => ({ value: s.value, score: round(s.score) })),
+      candidates: sorted
+        .filter((s) => s.score > 0)
+        .slice(0, 5)
+        .map((s) => ({ value: s.value, score: round(s.score) })),
     },
   };
 }
@@ -240,10 +248,20 @@ function entityPresent(entities: ExtractedEntities, kind: EntityKind): { present
   }
 }
 
+export interface ClassifyOptions {
+  /**
+   * The document's Comune: only the routing rules for it apply, and the fallback is an office serving it. Without it
+   * every rule applies (one-Comune deployments, training and evaluation).
+   */
+  comune?: string;
+}
+
 /** Classify one document from the OCR text of its pages (index 0 = page 1). */
-export function classifyDocument(pages: string[], ref: ReferenceData): Classification {
+export function classifyDocument(pages: string[], ref: ReferenceData, options: ClassifyOptions = {}): Classification {
   const rules = ref.rules;
   const compiled = compileRules(rules);
+  const { comune } = options;
+  const applicable = comune === undefined ? undefined : new Set(ref.rulesFor(comune).map((r) => r.id));
   const { saturation, minimumEvidence } = rules.confidence;
   const folded = pages.map(foldForMatching);
   const entities = extractEntities(pages);
@@ -266,7 +284,10 @@ export function classifyDocument(pages: string[], ref: ReferenceData): Classific
         label: DOCUMENT_TYPE_LABELS[fallbackDoc],
       };
   const documentTypeIsFallback = !doc.decision;
-  explanation.push(`documentType ${documentType.value} (confidence ${documentType.confidence})`, ...documentType.reasons);
+  explanation.push(
+    `documentType ${documentType.value} (confidence ${documentType.confidence})`,
+    ...documentType.reasons,
+  );
 
   // 2. procedure type: keywords plus practice references that name their procedure
   const procScored: Scored<ProcedureType>[] = compiled.procedureTypes.map(({ type, keywords }) => {
@@ -290,19 +311,24 @@ export function classifyDocument(pages: string[], ref: ReferenceData): Classific
     ? { ...proc.decision, label: PROCEDURE_LABELS[proc.decision.value] }
     : undefined;
   if (procedureType) {
-    explanation.push(`procedureType ${procedureType.value} (confidence ${procedureType.confidence})`, ...procedureType.reasons);
+    explanation.push(
+      `procedureType ${procedureType.value} (confidence ${procedureType.confidence})`,
+      ...procedureType.reasons,
+    );
   }
 
   // 3. route (titolario class + office): keywords plus boosts from entities, document type and procedure
-  const routeScored = compiled.routes.map((route) => {
-    const s = scoreKeywords(folded, route.keywords);
-    return {
-      value: route.id,
-      route,
-      score: s.score,
-      reasons: s.hits.map((h) => keywordReason(h, `route ${route.id}`)),
-    };
-  });
+  const routeScored = compiled.routes
+    .filter((route) => !applicable || applicable.has(route.id))
+    .map((route) => {
+      const s = scoreKeywords(folded, route.keywords);
+      return {
+        value: route.id,
+        route,
+        score: s.score,
+        reasons: s.hits.map((h) => keywordReason(h, `route ${route.id}`)),
+      };
+    });
   for (const boost of rules.routeBoosts) {
     const target = routeScored.find((r) => r.value === boost.route);
     if (!target) continue;
@@ -310,7 +336,7 @@ export function classifyDocument(pages: string[], ref: ReferenceData): Classific
     let why = '';
     if (boost.ifEntity) {
       const e = entityPresent(entities, boost.ifEntity);
-      if (e.present) (points = boost.weight), (why = `entity ${boost.ifEntity} "${e.label}"`);
+      if (e.present) ((points = boost.weight), (why = `entity ${boost.ifEntity} "${e.label}"`));
     } else if (boost.ifDocumentType) {
       if (!documentTypeIsFallback && boost.ifDocumentType.includes(documentType.value)) {
         points = boost.weight * documentType.confidence;
@@ -328,10 +354,14 @@ export function classifyDocument(pages: string[], ref: ReferenceData): Classific
   const sortedRoutes = [...routeScored].sort((a, b) => b.score - a.score);
   const topRoute = sortedRoutes[0];
   const routed = topRoute !== undefined && topRoute.score >= minimumEvidence && topRoute.score > 0;
-  const fb = rules.fallback.route;
+  const fb = (comune !== undefined ? ref.fallbackRouteFor(comune) : undefined) ?? rules.fallback.route;
   const chosen = routed
     ? { titolarioClass: topRoute.route.titolarioClass, office: topRoute.route.office, reasons: topRoute.reasons }
-    : { titolarioClass: fb.titolarioClass, office: fb.office, reasons: [`fallback → ${fb.titolarioClass} / ${fb.office} (no routing rule matched)`] };
+    : {
+        titolarioClass: fb.titolarioClass,
+        office: fb.office,
+        reasons: [`fallback → ${fb.titolarioClass} / ${fb.office} (no routing rule matched)`],
+      };
 
   // Class and office confidences compare with the best route leading to a *different* class / office.
   const bestOther = (pick: (r: (typeof routeScored)[number]) => string, value: string) =>
@@ -342,10 +372,18 @@ export function classifyDocument(pages: string[], ref: ReferenceData): Classific
     return [...m].slice(0, 5).map(([value, score]) => ({ value, score }));
   };
   const classConfidence = routed
-    ? confidenceFrom(topRoute.score, bestOther((r) => r.route.titolarioClass, chosen.titolarioClass), saturation)
+    ? confidenceFrom(
+        topRoute.score,
+        bestOther((r) => r.route.titolarioClass, chosen.titolarioClass),
+        saturation,
+      )
     : FALLBACK_CONFIDENCE;
   const officeConfidence = routed
-    ? confidenceFrom(topRoute.score, bestOther((r) => r.route.office, chosen.office), saturation)
+    ? confidenceFrom(
+        topRoute.score,
+        bestOther((r) => r.route.office, chosen.office),
+        saturation,
+      )
     : FALLBACK_CONFIDENCE;
 
   const entry = ref.lookupClass(chosen.titolarioClass);
@@ -362,7 +400,9 @@ export function classifyDocument(pages: string[], ref: ReferenceData): Classific
   const officeDecision: Classification['office'] = {
     value: chosen.office,
     confidence: officeConfidence,
-    reasons: routed ? [`route ${topRoute.value}: ${chosen.titolarioClass} → ${chosen.office}`, ...chosen.reasons] : chosen.reasons,
+    reasons: routed
+      ? [`route ${topRoute.value}: ${chosen.titolarioClass} → ${chosen.office}`, ...chosen.reasons]
+      : chosen.reasons,
     candidates: routed ? aggregate((r) => r.route.office) : [{ value: fb.office, score: 0 }],
     name: office?.name ?? chosen.office,
   };

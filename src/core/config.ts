@@ -25,6 +25,8 @@ const classThresholds = z.preprocess(
   parseKeyValueList,
   z.record(z.string().regex(CLASS_CODE, 'not a titolario class code like "VI.3" or "XIV"'), threshold01),
 );
+/** Per-Comune thresholds: an object in the JSON file, or from the environment JSON or "E730=0.8,A547=0.95". */
+const comuneThresholds = z.preprocess(parseKeyValueList, z.record(comuneCodeSchema, threshold01));
 /**
  * The Comuni of the union: a JSON array of { code, name, requireAccessRequest } in the file, or from the environment
  * either that JSON or "E730=Lugo,A547=Bagnacavallo" (code=name).
@@ -162,6 +164,11 @@ export const configSchema = z.object({
       threshold: threshold01.default(0.9),
       /** Overrides per titolario class ("VI.3": 0.8) or titolo ("XIV": 0.95); the class's own wins over its titolo's. */
       thresholds: classThresholds.default({}),
+      /**
+       * Overrides of the default per Comune of the document ("E730": 0.8). Precedence: per-class (class, then titolo)
+       * wins over per-Comune, which wins over the default. Absent = none.
+       */
+      comuneThresholds: comuneThresholds.optional(),
     })
     .prefault({}),
   learning: z
@@ -317,6 +324,7 @@ export const ENV_MAP: Record<string, string> = {
   ARCHIVE_PRODUCER: 'archive.producer',
   ROUTING_THRESHOLD: 'routing.threshold',
   ROUTING_THRESHOLDS: 'routing.thresholds',
+  ROUTING_COMUNE_THRESHOLDS: 'routing.comuneThresholds',
   LEARNING_ENABLED: 'learning.enabled',
   RETRAIN_AFTER: 'learning.retrainAfter',
   RETRAIN_CHECK_EVERY: 'learning.checkEvery',
@@ -414,9 +422,15 @@ export function loadConfig(opts: { env?: NodeJS.ProcessEnv; overrides?: ConfigIn
   if (raw.notify.driver === 'smtp' && !raw.notify.smtpUrl) {
     throw new ConfigError('invalid configuration: notify.smtpUrl: required when notify.driver is smtp (SMTP_URL)');
   }
+  const union = unionSettings(raw.union);
+  const strangers = Object.keys(raw.routing.comuneThresholds ?? {}).filter(
+    (code) => !union.comuni.some((c) => c.code === code),
+  );
+  if (strangers.length)
+    throw new ConfigError(`invalid configuration: routing.comuneThresholds: unknown Comune ${strangers.join(', ')}`);
   return {
     ...raw,
-    union: unionSettings(raw.union),
+    union,
     notify: { ...raw.notify, outboxDir: path.resolve(cwd, raw.notify.outboxDir ?? path.join(dataDir, 'outbox')) },
     dataDir,
     referenceDir: path.resolve(cwd, raw.referenceDir),

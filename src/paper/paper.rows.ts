@@ -229,7 +229,11 @@ export function comuneIn(p: SqlParams, comuni: readonly string[] | undefined, co
 }
 
 /** WHERE clause of an inventory filter (without the keyword; 'TRUE' when empty). */
-export function inventoryWhere(f: InventoryFilter, p: SqlParams): string {
+/**
+ * The WHERE clause of an inventory search. `words`: 'like' scans the search text (PostgreSQL), 'fts' asks SQLite's
+ * FTS5 word index (paper_inventory_fts) — both match each query word at the start of a word of the text.
+ */
+export function inventoryWhere(f: InventoryFilter, p: SqlParams, words: 'like' | 'fts' = 'like'): string {
   const c: string[] = [];
   if (f.comuni) c.push(comuneIn(p, f.comuni));
   const states = asList(f.state);
@@ -242,7 +246,14 @@ export function inventoryWhere(f: InventoryFilter, p: SqlParams): string {
     c.push(`address_key LIKE ${p.add(`${likeEscape(addressFilterKey(f.address))}%`)} ESCAPE '\\'`);
   }
   // Each word must start a word of the search text (" 12" finds "12" and "123", not "512").
-  for (const w of queryWords(f.q ?? '')) c.push(`search_text LIKE ${p.add(`% ${likeEscape(w)}%`)} ESCAPE '\\'`);
+  const qw = queryWords(f.q ?? '');
+  if (words === 'fts' && qw.length) {
+    // Words are letters and digits only (foldText), so quoting each as an FTS5 string with a prefix star is safe.
+    const match = qw.map((w) => `"${w}"*`).join(' AND ');
+    c.push(`rowid IN (SELECT rowid FROM paper_inventory_fts WHERE paper_inventory_fts MATCH ${p.add(match)})`);
+  } else {
+    for (const w of qw) c.push(`search_text LIKE ${p.add(`% ${likeEscape(w)}%`)} ESCAPE '\\'`);
+  }
   return c.length ? c.join(' AND ') : '1 = 1';
 }
 

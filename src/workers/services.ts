@@ -68,7 +68,8 @@ export async function createServices(config: Config, logger: Logger, opts: { met
     metrics: opts.metrics ?? new Metrics(),
     paper,
     mailer,
-    reference: () => (reference ??= loadReferenceData({ configDir: config.referenceDir })),
+    reference: () =>
+      (reference ??= loadReferenceData({ configDir: config.referenceDir, comuni: config.union.comuni.map((c) => c.code) })),
     ocr: () =>
       (ocr ??=
         config.ocr.engine === 'native'

@@ -59,4 +59,37 @@ describe('SQLite paper store beside the metadata and auth stores', () => {
       await tmp.cleanup();
     }
   });
+
+  it('builds the word index over the records of a store made before it, and keeps it in step', async () => {
+    const tmp = await makeTmpDir('faldone-paper-');
+    const file = path.join(tmp.dir, 'faldone.db');
+    try {
+      const first = new SqlitePaperStore(file);
+      await first.upsertInventory([
+        record('E730', 'PE', 1, 1990, { applicant: 'Mario Fabbri', address: 'Via Roma 12' }),
+        record('E730', 'PE', 2, 1991, { applicant: 'Anna Bianchi', address: 'Via Romagnoli 3' }),
+      ]);
+      await first.close();
+      // Back to version 1: no word index.
+      const raw = new Database(file);
+      raw.exec(`DROP TABLE paper_inventory_fts; DROP TRIGGER paper_inventory_fts_ai; DROP TRIGGER paper_inventory_fts_ad;
+        DROP TRIGGER paper_inventory_fts_au; DELETE FROM paper_migrations WHERE version = 2;`);
+      raw.close();
+      const upgraded = new SqlitePaperStore(file);
+      expect(upgraded.applied).toEqual([2]);
+      const keys = async (q: string) =>
+        (await upgraded.searchInventory({ q })).records.map((r) => r.practiceKey).sort();
+      expect(await keys('fabb')).toEqual(['PE 1/1990']);
+      expect(await keys('abbri')).toEqual([]); // words match from their start only
+      expect(await keys('via roma')).toEqual(['PE 1/1990', 'PE 2/1991']);
+      expect(await keys('roma 12')).toEqual(['PE 1/1990']);
+      // Updates and new records reach the index through the triggers.
+      await upgraded.upsertInventory([record('E730', 'PE', 1, 1990, { applicant: 'Luigi Verdi', address: 'Via Roma 12' })]);
+      expect(await keys('fabbri')).toEqual([]);
+      expect(await keys('verdi')).toEqual(['PE 1/1990']);
+      await upgraded.close();
+    } finally {
+      await tmp.cleanup();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { actingComuni, actsOn } from '../../tenancy/tenant-scope.ts';
 import { requireUser } from '../../auth/auth-user.ts';
 import type { RoutingReviewState } from '../../db/metadata-store.ts';
 import type { AppServices } from '../../workers/services.ts';
+import { comuneName } from '../../tenancy/comuni.ts';
 
 const STATES = ['pending', 'auto', 'accepted', 'corrected'] as const satisfies readonly RoutingReviewState[];
 const documentId = z.string().regex(/^[0-9a-f]{64}$/);
@@ -56,7 +57,12 @@ async function reviewable(services: AppServices, req: FastifyRequest, documentId
 }
 
 export function reviewRoutes(services: AppServices): FastifyPluginAsync {
-  const review = new ReviewService({ db: services.db, reference: () => services.reference(), logger: services.logger });
+  const review = new ReviewService({
+    db: services.db,
+    reference: () => services.reference(),
+    logger: services.logger,
+    comuneName: (code) => comuneName(services.config.union, code),
+  });
   return async (app) => {
     app.get('/review', async (req) => {
       const q = listQuery.parse(req.query);
