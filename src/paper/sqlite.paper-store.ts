@@ -1,9 +1,8 @@
 // PaperStore on SQLite: a better-sqlite3 connection (WAL) to the metadata store's database file, with its own tables
 // and migration bookkeeping (paper_migrations), so that the metadata store's user_version is never touched.
+import { applySqliteMigrations, openSqliteFile } from '../db/sqlite.side-store.ts';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   AccessRequest,
   AccessRequestFilter,
@@ -105,32 +104,8 @@ export class SqlitePaperStore implements PaperStore {
   readonly applied: number[] = [];
 
   constructor(file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
-  }
-
-  private migrate(): void {
-    this.db
-      .transaction(() => {
-        this.db.exec(
-          'CREATE TABLE IF NOT EXISTS paper_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-        );
-        const row = this.db.prepare('SELECT max(version) AS v FROM paper_migrations').get() as { v: number | null };
-        const from = row.v ?? 0;
-        for (const m of SQLITE_PAPER_MIGRATIONS) {
-          if (m.version <= from) continue;
-          this.db.exec(m.sql);
-          this.db
-            .prepare('INSERT INTO paper_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-            .run(m.version, m.name, new Date().toISOString());
-          this.applied.push(m.version);
-        }
-      })
-      .immediate();
+    this.db = openSqliteFile(file);
+    this.applied.push(...applySqliteMigrations(this.db, 'paper_migrations', SQLITE_PAPER_MIGRATIONS));
   }
 
   private one(sql: string, params: unknown[] = []): Row | undefined {

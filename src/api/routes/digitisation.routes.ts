@@ -1,5 +1,6 @@
 // Digitisation on demand for the archive staff: the scan work list, planning a practice for scanning, and the
 // progress report (JSON for the chart, CSV for spreadsheets). Staff see and act on the Comuni of their scope.
+import { commaList } from '../query-lists.ts';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireUser } from '../../auth/auth-user.ts';
@@ -27,21 +28,8 @@ export const DIGITISATION_POLICY: Readonly<Record<string, PolicyEntry>> = {
   'GET /api/digitisation/progress.csv': { roles: PROGRESS_READERS },
 };
 
-/** "E730,A547" or repeated ?comune= → codes (validated against the union). */
-const comuneList = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) =>
-    v === undefined
-      ? undefined
-      : [v]
-          .flat()
-          .flatMap((s) => s.split(','))
-          .map((s) => s.trim())
-          .filter(Boolean),
-  );
-const worklistQuery = z.object({ comune: comuneList });
-const progressQuery = z.object({ comune: comuneList, days: z.coerce.number().int().min(1).max(365).optional() });
+const worklistQuery = z.object({ comune: commaList });
+const progressQuery = z.object({ comune: commaList, days: z.coerce.number().int().min(1).max(365).optional() });
 const planParams = z.object({ inventoryId: z.uuid() });
 
 const requestScope = (req: FastifyRequest): TenantScope => requireUser(req).scope;

@@ -1,6 +1,7 @@
 // The paper inventory: archive staff import CSV/Excel lists of paper practices (preview with a suggested column
 // mapping, then the import with its row-by-row report) for the Comuni they act on; everybody in the union searches the
 // inventory and opens a record (inventory records are never restricted).
+import { commaList } from '../query-lists.ts';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireUser } from '../../auth/auth-user.ts';
@@ -40,23 +41,10 @@ class InventoryRouteError extends Error {
   }
 }
 
-/** "E730,A547" or repeated ?x= → list. */
-const csvList = z
-  .union([z.string(), z.array(z.string())])
-  .optional()
-  .transform((v) =>
-    v === undefined
-      ? undefined
-      : [v]
-          .flat()
-          .flatMap((s) => s.split(','))
-          .map((s) => s.trim())
-          .filter(Boolean),
-  );
 const listQuery = z.object({
   q: z.string().max(200).optional(),
-  comune: csvList.meta({ description: 'Codici dei Comuni, separati da virgola' }),
-  state: csvList
+  comune: commaList.meta({ description: 'Codici dei Comuni, separati da virgola' }),
+  state: commaList
     .pipe(z.array(z.enum(PAPER_STATES)).optional())
     .meta({ description: 'Stati: paper, requested, scanned, archived' }),
   year: z.coerce.number().int().min(1000).max(9999).optional(),
@@ -69,7 +57,7 @@ const listQuery = z.object({
 const recordParams = z.object({ id: z.uuid() });
 const importParams = z.object({ id: z.uuid() });
 const importsQuery = z.object({
-  comune: csvList,
+  comune: commaList,
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
