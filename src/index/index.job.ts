@@ -55,9 +55,10 @@ export async function indexJob(ctx: JobContext, job: JobPayloads['index']): Prom
     for (const key of work) await ctx.store.delete(key);
     await ctx.store.delete(keys.original(sha));
   }
-  await ctx.db.updateDocument(sha, { status: 'archived' });
   // The paper inventory: the practice is archived, and requesters waiting for its scans are told (once).
   await onDocumentArchived(ctx, doc, await filedPracticeKey(ctx.db, doc), entries.length);
   await addStepEventOnce(ctx.db, { type: 'indexed', documentId: sha, batchId: job.batchId, actor: 'system', detail: { pages: entries.length } });
+  // Last: 'archived' means every step is done (a step redelivered after it is skipped, see worker.runner.ts).
+  await ctx.db.updateDocument(sha, { status: 'archived' });
   return { pages: entries.length };
 }

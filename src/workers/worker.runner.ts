@@ -50,6 +50,12 @@ export class WorkerRunner {
       log.info('document already failed: step skipped');
       return { skipped: true };
     }
+    // A step redelivered after the document was archived (its worker died between handing on to the next step and
+    // completing its own job): the work files are gone and the status must not go back.
+    if (doc.status === 'archived') {
+      log.info('document already archived: redelivered step skipped');
+      return { skipped: true };
+    }
     if (doc.status !== STEP_STATUS[step]) await this.services.db.updateDocument(doc.id, { status: STEP_STATUS[step] });
     const started = Date.now();
     const { metrics } = this.services;
