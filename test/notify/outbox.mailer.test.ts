@@ -36,7 +36,7 @@ describe('outbox mailer', () => {
     const raw = await readFile(path.join(dir, names[0]!), 'utf8');
     // Non-ASCII never travels raw in the headers: RFC 2047 encoded words.
     expect(raw.split(/\r?\n\r?\n/)[0]).not.toMatch(/[^\x00-\x7f]/);
-    const mail = parseEml(raw);
+    const mail = await parseEml(raw);
     expect(mail.headers.to).toBe('mario.rossi@example.it');
     expect(mail.headers.from).toMatch(/^"?Archivio edilizio di Lugo"? <archivio@comune\.lugo\.ra\.it>$/);
     expect(mail.headers.subject).toBe('Richiesta di accesso approvata — PE 123/1987 (Comune di Lugo)');
