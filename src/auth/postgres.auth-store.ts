@@ -2,8 +2,13 @@
 // (postgres.auth-migrations.ts).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { quoteIdent, type MigrationResult } from '../db/postgres.migrations.ts';
-import { clean, toJson, typeParsers } from '../db/postgres.values.ts';
+import type { MigrationResult } from '../db/postgres.migrations.ts';
+import {
+  openPostgresSideStore,
+  type PostgresSideConnection,
+  type PostgresSideOptions,
+} from '../db/postgres.side-store.ts';
+import { clean, toJson } from '../db/postgres.values.ts';
 import {
   OidcSubjectTakenError,
   UsernameTakenError,
@@ -31,12 +36,7 @@ import { migrateAuthPostgres } from './postgres.auth-migrations.ts';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export interface PostgresAuthOptions {
-  connectionString: string;
-  schema?: string;
-  poolSize?: number;
-  onPoolError?: (err: Error) => void;
-}
+export type PostgresAuthOptions = PostgresSideOptions;
 
 function uniqueViolation(err: unknown): string | null {
   const e = err as { code?: string; constraint?: string };
@@ -45,33 +45,20 @@ function uniqueViolation(err: unknown): string | null {
 
 export class PostgresAuthStore implements AuthStore {
   private closing: Promise<void> | undefined;
+  private readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly migration: MigrationResult;
+  private readonly t: (table: string) => string;
 
-  private constructor(
-    private readonly pool: pg.Pool,
-    readonly schema: string,
-    readonly migration: MigrationResult,
-  ) {}
-
-  static async open(opts: PostgresAuthOptions): Promise<PostgresAuthStore> {
-    const schema = opts.schema ?? 'public';
-    quoteIdent(schema);
-    const pool = new pg.Pool({
-      connectionString: opts.connectionString,
-      max: opts.poolSize ?? 4,
-      application_name: 'faldone-auth',
-      types: typeParsers,
-    });
-    pool.on('error', opts.onPoolError ?? (() => {}));
-    try {
-      return new PostgresAuthStore(pool, schema, await migrateAuthPostgres(pool, schema));
-    } catch (err) {
-      await pool.end().catch(() => {});
-      throw err;
-    }
+  private constructor(side: PostgresSideConnection) {
+    this.pool = side.pool;
+    this.schema = side.schema;
+    this.migration = side.migration;
+    this.t = side.table;
   }
 
-  private t(table: string): string {
-    return `${quoteIdent(this.schema)}.${table}`;
+  static async open(opts: PostgresAuthOptions): Promise<PostgresAuthStore> {
+    return new PostgresAuthStore(await openPostgresSideStore(opts, 'faldone-auth', migrateAuthPostgres));
   }
 
   private async query(sql: string, params: unknown[] = []): Promise<pg.QueryResult<Row>> {

@@ -2,8 +2,13 @@
 // (postgres.paper-migrations.ts).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { quoteIdent, type MigrationResult } from '../db/postgres.migrations.ts';
-import { clean, toJson, typeParsers } from '../db/postgres.values.ts';
+import type { MigrationResult } from '../db/postgres.migrations.ts';
+import {
+  openPostgresSideStore,
+  type PostgresSideConnection,
+  type PostgresSideOptions,
+} from '../db/postgres.side-store.ts';
+import { clean, toJson } from '../db/postgres.values.ts';
 import type {
   AccessRequest,
   AccessRequestFilter,
@@ -43,44 +48,26 @@ import {
 } from './paper.rows.ts';
 import { migratePaperPostgres } from './postgres.paper-migrations.ts';
 
-export interface PostgresPaperOptions {
-  connectionString: string;
-  schema?: string;
-  poolSize?: number;
-  onPoolError?: (err: Error) => void;
-}
+export type PostgresPaperOptions = PostgresSideOptions;
 
 const isoOf = (at: string | undefined): string => (at === undefined ? new Date() : new Date(at)).toISOString();
 
 export class PostgresPaperStore implements PaperStore {
   private closing: Promise<void> | undefined;
+  private readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly migration: MigrationResult;
+  private readonly t: (table: string) => string;
 
-  private constructor(
-    private readonly pool: pg.Pool,
-    readonly schema: string,
-    readonly migration: MigrationResult,
-  ) {}
-
-  static async open(opts: PostgresPaperOptions): Promise<PostgresPaperStore> {
-    const schema = opts.schema ?? 'public';
-    quoteIdent(schema);
-    const pool = new pg.Pool({
-      connectionString: opts.connectionString,
-      max: opts.poolSize ?? 4,
-      application_name: 'faldone-paper',
-      types: typeParsers,
-    });
-    pool.on('error', opts.onPoolError ?? (() => {}));
-    try {
-      return new PostgresPaperStore(pool, schema, await migratePaperPostgres(pool, schema));
-    } catch (err) {
-      await pool.end().catch(() => {});
-      throw err;
-    }
+  private constructor(side: PostgresSideConnection) {
+    this.pool = side.pool;
+    this.schema = side.schema;
+    this.migration = side.migration;
+    this.t = side.table;
   }
 
-  private t(table: string): string {
-    return `${quoteIdent(this.schema)}.${table}`;
+  static async open(opts: PostgresPaperOptions): Promise<PostgresPaperStore> {
+    return new PostgresPaperStore(await openPostgresSideStore(opts, 'faldone-paper', migratePaperPostgres));
   }
 
   private async query(sql: string, params: unknown[] = [], client?: pg.PoolClient): Promise<Row[]> {
