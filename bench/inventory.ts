@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { importInventory, previewInventory } from '../src/paper/inventory-import.service.ts';
-import { inventoryWhere, SqlParams } from '../src/paper/paper.rows.ts';
+import { inventoryWhere, SqlParams } from '../src/paper/paper.sql.ts';
 import { SqlitePaperStore } from '../src/paper/sqlite.paper-store.ts';
 import { inventoryCsv, sampleInventoryRows } from '../src/samples/inventory.sample.ts';
 import { fmt, textTable } from './lib/table.ts';

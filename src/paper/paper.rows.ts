@@ -1,24 +1,25 @@
-// Row ↔ record mapping and SQL building shared by the SQLite and PostgreSQL PaperStore adapters (snake_case columns).
-// Both adapters store the same columns; only placeholders ('?' / '$n') and booleans differ, which SqlParams hides.
+// Row ↔ record mapping shared by the SQLite and PostgreSQL PaperStore adapters (snake_case columns); their SQL
+// building is in paper.sql.ts. Both adapters store the same columns and values, but for booleans and JSON.
+import { randomUUID } from 'node:crypto';
 import { addressKeyOf } from '../classify/practice-keys.ts';
-import {
-  PAPER_STATES,
-  type DigitisationCounts,
-  type AccessRequest,
-  type AccessRequestFilter,
-  type AccessRequestState,
-  type InventoryFilter,
-  type InventoryImport,
-  type InventoryRecord,
-  type NewInventoryRecord,
-  type PaperState,
-  type ScanCandidate,
+import type {
+  DigitisationCounts,
+  AccessRequest,
+  AccessRequestState,
+  InventoryImport,
+  InventoryRecord,
+  NewAccessRequest,
+  NewInventoryRecord,
+  PaperState,
+  ScanCandidate,
 } from './paper-store.ts';
 
 export type Row = Record<string, unknown>;
+/** Columns of a statement, in order, with their values. */
+export type Columns = Array<[string, unknown]>;
 
-export const LIST_DEFAULT = 50;
-export const LIST_MAX = 1000;
+/** A given time (now when not given) as ISO UTC. */
+export const isoOf = (at: string | undefined): string => (at === undefined ? new Date() : new Date(at)).toISOString();
 
 /** Lower case, accents folded, anything but letters and digits → one space. */
 export function foldText(s: string): string {
@@ -80,11 +81,6 @@ export function inventorySearchText(r: NewInventoryRecord): string {
   return ` ${foldText(parts.filter((p) => p !== undefined && p !== '').join(' '))} `;
 }
 
-export const STATE_RANK: Record<PaperState, number> = { paper: 0, requested: 1, scanned: 2, archived: 3 };
-
-/** SQL CASE giving the rank of the state column (forward-only moves compare ranks). */
-export const STATE_RANK_SQL = `CASE state ${PAPER_STATES.map((s) => `WHEN '${s}' THEN ${STATE_RANK[s]}`).join(' ')} END`;
-
 const str = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
@@ -124,7 +120,7 @@ export function inventoryFromRow(r: Row): InventoryRecord {
 }
 
 /** Columns written by an upsert, in order, with their values (state and pages only on insert). */
-export function inventoryColumns(r: NewInventoryRecord): Array<[string, unknown]> {
+export function inventoryColumns(r: NewInventoryRecord): Columns {
   return [
     ['comune', r.comune],
     ['practice_key', r.practiceKey],
@@ -147,6 +143,54 @@ export function inventoryColumns(r: NewInventoryRecord): Array<[string, unknown]
     ['import_id', r.importId ?? null],
     ['source_row', r.sourceRow ?? null],
     ['search_text', inventorySearchText(r)],
+  ];
+}
+
+/** Columns of a new inventory record: the upsert's (`cols`), a new id, the initial state and times. */
+export function inventoryInsertColumns(r: NewInventoryRecord, now: string, cols = inventoryColumns(r)): Columns {
+  return [
+    ['id', randomUUID()],
+    ...cols,
+    ['state', r.state ?? 'paper'],
+    ['state_at', now],
+    ['pages', 0],
+    ['created_at', now],
+    ['updated_at', now],
+  ];
+}
+
+/** Columns of an import report, `problems` as the adapter stores JSON (the id first). */
+export function importColumns(report: InventoryImport, problems: unknown): Columns {
+  return [
+    ['id', report.id],
+    ['comune', report.comune],
+    ['filename', report.filename],
+    ['imported_by', report.importedBy],
+    ['at', isoOf(report.at)],
+    ['rows', report.rows],
+    ['inserted', report.inserted],
+    ['updated', report.updated],
+    ['rejected', report.rejected],
+    ['problems', problems],
+  ];
+}
+
+/** Columns of a new access request, pending. */
+export function accessRequestInsertColumns(input: NewAccessRequest, now: string): Columns {
+  return [
+    ['id', randomUUID()],
+    ['comune', input.comune],
+    ['practice_key', input.practiceKey],
+    ['inventory_id', input.inventoryId ?? null],
+    ['requester_id', input.requesterId],
+    ['requester_name', input.requesterName],
+    ['requester_email', input.requesterEmail ?? null],
+    ['requester_role', input.requesterRole],
+    ['reason', input.reason],
+    ['state', 'pending'],
+    ['awaiting_scan', input.awaitingScan],
+    ['created_at', now],
+    ['updated_at', now],
   ];
 }
 
@@ -187,94 +231,6 @@ export function accessRequestFromRow(r: Row): AccessRequest {
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   });
-}
-
-/** Patchable access request fields → columns (timestamps normalised to ISO UTC). */
-export const ACCESS_PATCH_COLUMNS = {
-  state: 'state',
-  decidedBy: 'decided_by',
-  decidedAt: 'decided_at',
-  decisionNote: 'decision_note',
-  expiresAt: 'expires_at',
-  awaitingScan: 'awaiting_scan',
-  scanNotifiedAt: 'scan_notified_at',
-} as const;
-export const ACCESS_PATCH_TIMES = new Set(['decidedAt', 'expiresAt', 'scanNotifiedAt']);
-
-/** Placeholders and values of one statement, '?' (SQLite) or '$n' (PostgreSQL). */
-export class SqlParams {
-  readonly values: unknown[] = [];
-  constructor(private readonly style: 'sqlite' | 'postgres') {}
-  add(v: unknown): string {
-    this.values.push(this.style === 'sqlite' && typeof v === 'boolean' ? (v ? 1 : 0) : v);
-    return this.style === 'sqlite' ? '?' : `$${this.values.length}`;
-  }
-  list(vs: readonly unknown[]): string {
-    return `(${vs.map((v) => this.add(v)).join(', ')})`;
-  }
-}
-
-/** ` AND awaiting_scan = …` when the update requires it. */
-export function awaitingClause(p: SqlParams, expect: { awaitingScan?: boolean }): string {
-  return expect.awaitingScan === undefined ? '' : ` AND awaiting_scan = ${p.add(expect.awaitingScan)}`;
-}
-
-const asList = <T>(v: T | readonly T[] | undefined): readonly T[] | undefined =>
-  v === undefined ? undefined : Array.isArray(v) ? (v as readonly T[]) : [v as T];
-
-/** `column IN (…)` for a Comune filter: no filter → true, an empty list → false. */
-export function comuneIn(p: SqlParams, comuni: readonly string[] | undefined, column = 'comune'): string {
-  if (!comuni) return '1 = 1';
-  return comuni.length ? `${column} IN ${p.list(comuni)}` : '1 = 0';
-}
-
-/** WHERE clause of an inventory filter (without the keyword; 'TRUE' when empty). */
-/**
- * The WHERE clause of an inventory search. `words`: 'like' scans the search text (PostgreSQL), 'fts' asks SQLite's
- * FTS5 word index (paper_inventory_fts) — both match each query word at the start of a word of the text.
- */
-export function inventoryWhere(f: InventoryFilter, p: SqlParams, words: 'like' | 'fts' = 'like'): string {
-  const c: string[] = [];
-  if (f.comuni) c.push(comuneIn(p, f.comuni));
-  const states = asList(f.state);
-  if (states) c.push(states.length ? `state IN ${p.list(states)}` : '1 = 0');
-  if (f.practiceKey !== undefined) c.push(`practice_key = ${p.add(f.practiceKey)}`);
-  if (f.year !== undefined) c.push(`year = ${p.add(f.year)}`);
-  if (f.foglio !== undefined) c.push(`foglio = ${p.add(f.foglio)}`);
-  if (f.mappale !== undefined) c.push(`mappale = ${p.add(f.mappale)}`);
-  if (f.address !== undefined && f.address.trim()) {
-    c.push(`address_key LIKE ${p.add(`${likeEscape(addressFilterKey(f.address))}%`)} ESCAPE '\\'`);
-  }
-  // Each word must start a word of the search text (" 12" finds "12" and "123", not "512").
-  const qw = queryWords(f.q ?? '');
-  if (words === 'fts' && qw.length) {
-    // Words are letters and digits only (foldText), so quoting each as an FTS5 string with a prefix star is safe.
-    const match = qw.map((w) => `"${w}"*`).join(' AND ');
-    c.push(`rowid IN (SELECT rowid FROM paper_inventory_fts WHERE paper_inventory_fts MATCH ${p.add(match)})`);
-  } else {
-    for (const w of qw) c.push(`search_text LIKE ${p.add(`% ${likeEscape(w)}%`)} ESCAPE '\\'`);
-  }
-  return c.length ? c.join(' AND ') : '1 = 1';
-}
-
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
-export function accessWhere(f: AccessRequestFilter, p: SqlParams): string {
-  const c: string[] = [];
-  if (f.comuni) c.push(comuneIn(p, f.comuni));
-  const states = asList(f.state);
-  if (states) c.push(states.length ? `state IN ${p.list(states)}` : '1 = 0');
-  if (f.requesterId !== undefined) c.push(`requester_id = ${p.add(f.requesterId)}`);
-  if (f.practiceKey !== undefined) c.push(`practice_key = ${p.add(f.practiceKey)}`);
-  if (f.awaitingScan !== undefined) c.push(`awaiting_scan = ${p.add(f.awaitingScan)}`);
-  return c.length ? c.join(' AND ') : '1 = 1';
-}
-
-export function page(limit: number | undefined, offset: number | undefined): { limit: number; offset: number } {
-  const l = limit === undefined ? LIST_DEFAULT : Math.max(0, Math.min(LIST_MAX, Math.floor(limit)));
-  return { limit: l, offset: Math.max(0, Math.floor(offset ?? 0)) };
 }
 
 /** Waiting requests of one practice, as counted by the adapters' SQL. */

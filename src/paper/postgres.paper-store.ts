@@ -1,6 +1,5 @@
 // PaperStore on PostgreSQL: its own small pool on the metadata store's database and schema, its own migrations
 // (postgres.paper-migrations.ts).
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { MigrationResult } from '../db/postgres.migrations.ts';
 import {
@@ -24,33 +23,39 @@ import type {
   ScanCandidate,
 } from './paper-store.ts';
 import {
-  ACCESS_PATCH_COLUMNS,
-  ACCESS_PATCH_TIMES,
-  SqlParams,
-  awaitingClause,
-  STATE_RANK,
-  STATE_RANK_SQL,
   accessRequestFromRow,
-  accessWhere,
+  accessRequestInsertColumns,
   areaFromRow,
   buildScanCandidates,
   byCreated,
-  comuneIn,
   countsFromRows,
   dayFromRow,
+  importColumns,
   importFromRow,
   inventoryColumns,
   inventoryFromRow,
-  inventoryWhere,
-  page,
+  inventoryInsertColumns,
+  isoOf,
   waitingFromRow,
   type Row,
 } from './paper.rows.ts';
+import {
+  SqlParams,
+  accessPatchSets,
+  accessWhere,
+  awaitingClause,
+  comuneIn,
+  countsQuery,
+  forwardOnly,
+  importUpsertSql,
+  insertSql,
+  inventoryWhere,
+  page,
+  scanCandidateQueries,
+} from './paper.sql.ts';
 import { migratePaperPostgres } from './postgres.paper-migrations.ts';
 
 export type PostgresPaperOptions = PostgresSideOptions;
-
-const isoOf = (at: string | undefined): string => (at === undefined ? new Date() : new Date(at)).toISOString();
 
 export class PostgresPaperStore implements PaperStore {
   private closing: Promise<void> | undefined;
@@ -99,20 +104,11 @@ export class PostgresPaperStore implements PaperStore {
       for (const r of records) {
         const cols = inventoryColumns(r);
         const now = new Date().toISOString();
-        const all: Array<[string, unknown]> = [
-          ['id', randomUUID()],
-          ...cols,
-          ['state', r.state ?? 'paper'],
-          ['state_at', now],
-          ['pages', 0],
-          ['created_at', now],
-          ['updated_at', now],
-        ];
         const p = new SqlParams('postgres');
-        const values = all.map(([, v]) => p.add(v)).join(', ');
+        const insert = insertSql(this.t('paper_inventory'), inventoryInsertColumns(r, now, cols), p);
         const sets = [...cols.map(([c]) => `${c} = EXCLUDED.${c}`), 'updated_at = EXCLUDED.updated_at'].join(', ');
         const rows = await this.query(
-          `INSERT INTO ${this.t('paper_inventory')} (${all.map(([c]) => c).join(', ')}) VALUES (${values})
+          `${insert}
            ON CONFLICT (comune, practice_key) DO UPDATE SET ${sets} RETURNING (xmax = 0) AS inserted`,
           p.values,
           client,
@@ -158,7 +154,7 @@ export class PostgresPaperStore implements PaperStore {
     state: PaperState,
     opts: { pages?: number; at?: string; force?: boolean } = {},
   ): Promise<InventoryRecord | null> {
-    const guard = opts.force ? '' : ` AND ${STATE_RANK_SQL} <= ${STATE_RANK[state]}`;
+    const guard = forwardOnly(state, opts.force);
     const rows = await this.query(
       `UPDATE ${this.t('paper_inventory')}
        SET state_at = CASE WHEN state = $1 THEN state_at ELSE $2::timestamptz END, state = $1,
@@ -170,24 +166,10 @@ export class PostgresPaperStore implements PaperStore {
   }
 
   async saveImport(report: InventoryImport): Promise<void> {
+    const p = new SqlParams('postgres');
     await this.query(
-      `INSERT INTO ${this.t('paper_imports')} (id, comune, filename, imported_by, at, rows, inserted, updated, rejected,
-         problems) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (id) DO UPDATE SET comune = EXCLUDED.comune, filename = EXCLUDED.filename,
-         imported_by = EXCLUDED.imported_by, at = EXCLUDED.at, rows = EXCLUDED.rows, inserted = EXCLUDED.inserted,
-         updated = EXCLUDED.updated, rejected = EXCLUDED.rejected, problems = EXCLUDED.problems`,
-      [
-        report.id,
-        report.comune,
-        report.filename,
-        report.importedBy,
-        isoOf(report.at),
-        report.rows,
-        report.inserted,
-        report.updated,
-        report.rejected,
-        toJson(report.problems),
-      ],
+      importUpsertSql(this.t('paper_imports'), importColumns(report, toJson(report.problems)), p),
+      p.values,
     );
   }
 
@@ -210,25 +192,9 @@ export class PostgresPaperStore implements PaperStore {
   // ── access requests ────────────────────────────────────────────────────────────────────────────────────────
 
   async createAccessRequest(input: NewAccessRequest): Promise<AccessRequest> {
-    const now = new Date().toISOString();
-    const rows = await this.query(
-      `INSERT INTO ${this.t('access_requests')} (id, comune, practice_key, inventory_id, requester_id, requester_name,
-         requester_email, requester_role, reason, state, awaiting_scan, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $11) RETURNING *`,
-      [
-        randomUUID(),
-        input.comune,
-        input.practiceKey,
-        input.inventoryId ?? null,
-        input.requesterId,
-        input.requesterName,
-        input.requesterEmail ?? null,
-        input.requesterRole,
-        input.reason,
-        input.awaitingScan,
-        now,
-      ],
-    );
+    const p = new SqlParams('postgres');
+    const cols = accessRequestInsertColumns(input, new Date().toISOString());
+    const rows = await this.query(`${insertSql(this.t('access_requests'), cols, p)} RETURNING *`, p.values);
     return accessRequestFromRow(rows[0]!);
   }
 
@@ -260,15 +226,8 @@ export class PostgresPaperStore implements PaperStore {
   ): Promise<AccessRequest | null> {
     if (!expectState.length) return null;
     const p = new SqlParams('postgres');
-    const sets: string[] = [];
-    for (const [key, column] of Object.entries(ACCESS_PATCH_COLUMNS)) {
-      const v = (patch as Record<string, unknown>)[key];
-      if (v === undefined) continue;
-      sets.push(`${column} = ${p.add(ACCESS_PATCH_TIMES.has(key) && v !== null ? isoOf(String(v)) : v)}`);
-    }
-    sets.push(`updated_at = ${p.add(new Date().toISOString())}`);
     const rows = await this.query(
-      `UPDATE ${this.t('access_requests')} SET ${sets.join(', ')}
+      `UPDATE ${this.t('access_requests')} SET ${accessPatchSets(p, patch)}
        WHERE id = ${p.add(id)} AND state IN ${p.list(expectState)}${awaitingClause(p, expect)} RETURNING *`,
       p.values,
     );
@@ -296,53 +255,22 @@ export class PostgresPaperStore implements PaperStore {
   // ── digitisation ───────────────────────────────────────────────────────────────────────────────────────────
 
   async scanCandidates(opts: { comuni?: readonly string[]; areaSince: string }): Promise<ScanCandidate[]> {
-    const inv = this.t('paper_inventory');
-    const req = this.t('access_requests');
-    return this.inTransaction(async (client) => {
-      const p1 = new SqlParams('postgres');
-      const records = (
-        await this.query(
-          `SELECT * FROM ${inv} WHERE state = 'requested' AND ${comuneIn(p1, opts.comuni)}
-           ORDER BY comune, year DESC, practice_key, id`,
-          p1.values,
-          client,
-        )
-      ).map(inventoryFromRow);
-      const p2 = new SqlParams('postgres');
-      const waiting = (
-        await this.query(
-          `SELECT a.comune, a.practice_key, count(*) AS waiting, min(a.created_at) AS oldest
-           FROM ${req} a JOIN ${inv} i ON i.comune = a.comune AND i.practice_key = a.practice_key
-           WHERE i.state = 'requested' AND a.state IN ('pending', 'approved') AND a.awaiting_scan
-             AND ${comuneIn(p2, opts.comuni, 'i.comune')}
-           GROUP BY a.comune, a.practice_key`,
-          p2.values,
-          client,
-        )
-      ).map(waitingFromRow);
-      const p3 = new SqlParams('postgres');
-      const recent = (
-        await this.query(
-          `SELECT a.comune, a.practice_key, i.parcel_key, i.street_key
-           FROM ${req} a JOIN ${inv} i ON i.comune = a.comune AND i.practice_key = a.practice_key
-           WHERE a.created_at >= ${p3.add(isoOf(opts.areaSince))} AND ${comuneIn(p3, opts.comuni, 'a.comune')}`,
-          p3.values,
-          client,
-        )
-      ).map(areaFromRow);
-      return buildScanCandidates(records, waiting, recent);
-    }, true);
+    const tables = { inventory: this.t('paper_inventory'), requests: this.t('access_requests') };
+    const q = scanCandidateQueries('postgres', tables, opts);
+    return this.inTransaction(
+      async (client) =>
+        buildScanCandidates(
+          (await this.query(q.records.sql, q.records.values, client)).map(inventoryFromRow),
+          (await this.query(q.waiting.sql, q.waiting.values, client)).map(waitingFromRow),
+          (await this.query(q.recent.sql, q.recent.values, client)).map(areaFromRow),
+        ),
+      true,
+    );
   }
 
   async digitisationCounts(opts: { comuni?: readonly string[] } = {}): Promise<DigitisationCounts[]> {
-    const p = new SqlParams('postgres');
-    return countsFromRows(
-      await this.query(
-        `SELECT comune, state, count(*) AS n, sum(pages) AS pages FROM ${this.t('paper_inventory')}
-         WHERE ${comuneIn(p, opts.comuni)} GROUP BY comune, state`,
-        p.values,
-      ),
-    );
+    const q = countsQuery('postgres', this.t('paper_inventory'), opts.comuni);
+    return countsFromRows(await this.query(q.sql, q.values));
   }
 
   async pagesPerDay(opts: {

@@ -1,7 +1,6 @@
 // PaperStore on SQLite: a better-sqlite3 connection (WAL) to the metadata store's database file, with its own tables
 // and migration bookkeeping (paper_migrations), so that the metadata store's user_version is never touched.
 import { applySqliteMigrations, openSqliteFile } from '../db/sqlite.side-store.ts';
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type {
   AccessRequest,
@@ -18,28 +17,36 @@ import type {
   ScanCandidate,
 } from './paper-store.ts';
 import {
-  ACCESS_PATCH_COLUMNS,
-  ACCESS_PATCH_TIMES,
-  SqlParams,
-  awaitingClause,
-  STATE_RANK,
-  STATE_RANK_SQL,
   accessRequestFromRow,
-  accessWhere,
+  accessRequestInsertColumns,
   areaFromRow,
   buildScanCandidates,
   byCreated,
-  comuneIn,
   countsFromRows,
   dayFromRow,
+  importColumns,
   importFromRow,
   inventoryColumns,
   inventoryFromRow,
-  inventoryWhere,
-  page,
+  inventoryInsertColumns,
+  isoOf,
   waitingFromRow,
   type Row,
 } from './paper.rows.ts';
+import {
+  SqlParams,
+  accessPatchSets,
+  accessWhere,
+  awaitingClause,
+  comuneIn,
+  countsQuery,
+  forwardOnly,
+  importUpsertSql,
+  insertSql,
+  inventoryWhere,
+  page,
+  scanCandidateQueries,
+} from './paper.sql.ts';
 
 /** Never edit a migration that has shipped: append. */
 export const SQLITE_PAPER_MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -96,8 +103,6 @@ export const SQLITE_PAPER_MIGRATIONS: ReadonlyArray<{ version: number; name: str
   },
 ];
 
-const isoOf = (at: string | undefined): string => (at === undefined ? new Date() : new Date(at)).toISOString();
-
 export class SqlitePaperStore implements PaperStore {
   private readonly db: Database.Database;
   /** Versions applied by this open (empty when the file was already current). */
@@ -136,20 +141,8 @@ export class SqlitePaperStore implements PaperStore {
               .run(...cols.map(([, v]) => v), now, r.comune, r.practiceKey);
             updated++;
           } else {
-            const all: Array<[string, unknown]> = [
-              ['id', randomUUID()],
-              ...cols,
-              ['state', r.state ?? 'paper'],
-              ['state_at', now],
-              ['pages', 0],
-              ['created_at', now],
-              ['updated_at', now],
-            ];
-            this.db
-              .prepare(
-                `INSERT INTO paper_inventory (${all.map(([c]) => c).join(', ')}) VALUES (${all.map(() => '?').join(', ')})`,
-              )
-              .run(...all.map(([, v]) => v));
+            const p = new SqlParams('sqlite');
+            this.db.prepare(insertSql('paper_inventory', inventoryInsertColumns(r, now, cols), p)).run(...p.values);
             inserted++;
           }
         }
@@ -187,7 +180,7 @@ export class SqlitePaperStore implements PaperStore {
     opts: { pages?: number; at?: string; force?: boolean } = {},
   ): Promise<InventoryRecord | null> {
     const at = isoOf(opts.at);
-    const guard = opts.force ? '' : ` AND ${STATE_RANK_SQL} <= ${STATE_RANK[state]}`;
+    const guard = forwardOnly(state, opts.force);
     const row = this.one(
       `UPDATE paper_inventory SET state_at = CASE WHEN state = ? THEN state_at ELSE ? END, state = ?,
          pages = pages + ?, updated_at = ?
@@ -198,26 +191,10 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async saveImport(report: InventoryImport): Promise<void> {
+    const p = new SqlParams('sqlite');
     this.db
-      .prepare(
-        `INSERT INTO paper_imports (id, comune, filename, imported_by, at, rows, inserted, updated, rejected, problems)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET comune = excluded.comune, filename = excluded.filename,
-           imported_by = excluded.imported_by, at = excluded.at, rows = excluded.rows, inserted = excluded.inserted,
-           updated = excluded.updated, rejected = excluded.rejected, problems = excluded.problems`,
-      )
-      .run(
-        report.id,
-        report.comune,
-        report.filename,
-        report.importedBy,
-        isoOf(report.at),
-        report.rows,
-        report.inserted,
-        report.updated,
-        report.rejected,
-        JSON.stringify(report.problems),
-      );
+      .prepare(importUpsertSql('paper_imports', importColumns(report, JSON.stringify(report.problems)), p))
+      .run(...p.values);
   }
 
   async getImport(id: string): Promise<InventoryImport | null> {
@@ -238,29 +215,9 @@ export class SqlitePaperStore implements PaperStore {
   // ── access requests ────────────────────────────────────────────────────────────────────────────────────────
 
   async createAccessRequest(input: NewAccessRequest): Promise<AccessRequest> {
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO access_requests (id, comune, practice_key, inventory_id, requester_id, requester_name,
-           requester_email, requester_role, reason, state, awaiting_scan, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-      )
-      .run(
-        id,
-        input.comune,
-        input.practiceKey,
-        input.inventoryId ?? null,
-        input.requesterId,
-        input.requesterName,
-        input.requesterEmail ?? null,
-        input.requesterRole,
-        input.reason,
-        input.awaitingScan ? 1 : 0,
-        now,
-        now,
-      );
-    return (await this.getAccessRequest(id))!;
+    const p = new SqlParams('sqlite');
+    const cols = accessRequestInsertColumns(input, new Date().toISOString());
+    return accessRequestFromRow(this.one(`${insertSql('access_requests', cols, p)} RETURNING *`, p.values)!);
   }
 
   async getAccessRequest(id: string): Promise<AccessRequest | null> {
@@ -288,15 +245,8 @@ export class SqlitePaperStore implements PaperStore {
   ): Promise<AccessRequest | null> {
     if (!expectState.length) return null;
     const p = new SqlParams('sqlite');
-    const sets: string[] = [];
-    for (const [key, column] of Object.entries(ACCESS_PATCH_COLUMNS)) {
-      const v = (patch as Record<string, unknown>)[key];
-      if (v === undefined) continue;
-      sets.push(`${column} = ${p.add(ACCESS_PATCH_TIMES.has(key) && v !== null ? isoOf(String(v)) : v)}`);
-    }
-    sets.push(`updated_at = ${p.add(new Date().toISOString())}`);
     const row = this.one(
-      `UPDATE access_requests SET ${sets.join(', ')} WHERE id = ${p.add(id)} AND state IN ${p.list(expectState)}${awaitingClause(p, expect)}
+      `UPDATE access_requests SET ${accessPatchSets(p, patch)} WHERE id = ${p.add(id)} AND state IN ${p.list(expectState)}${awaitingClause(p, expect)}
        RETURNING *`,
       p.values,
     );
@@ -324,43 +274,20 @@ export class SqlitePaperStore implements PaperStore {
   // ── digitisation ───────────────────────────────────────────────────────────────────────────────────────────
 
   async scanCandidates(opts: { comuni?: readonly string[]; areaSince: string }): Promise<ScanCandidate[]> {
-    const read = this.db.transaction(() => {
-      const p1 = new SqlParams('sqlite');
-      const records = this.all(
-        `SELECT * FROM paper_inventory WHERE state = 'requested' AND ${comuneIn(p1, opts.comuni)}
-         ORDER BY comune, year DESC, practice_key, id`,
-        p1.values,
-      ).map(inventoryFromRow);
-      const p2 = new SqlParams('sqlite');
-      const waiting = this.all(
-        `SELECT a.comune, a.practice_key, count(*) AS waiting, min(a.created_at) AS oldest
-         FROM access_requests a JOIN paper_inventory i ON i.comune = a.comune AND i.practice_key = a.practice_key
-         WHERE i.state = 'requested' AND a.state IN ('pending', 'approved') AND a.awaiting_scan = 1
-           AND ${comuneIn(p2, opts.comuni, 'i.comune')}
-         GROUP BY a.comune, a.practice_key`,
-        p2.values,
-      ).map(waitingFromRow);
-      const p3 = new SqlParams('sqlite');
-      const recent = this.all(
-        `SELECT a.comune, a.practice_key, i.parcel_key, i.street_key
-         FROM access_requests a JOIN paper_inventory i ON i.comune = a.comune AND i.practice_key = a.practice_key
-         WHERE a.created_at >= ${p3.add(isoOf(opts.areaSince))} AND ${comuneIn(p3, opts.comuni, 'a.comune')}`,
-        p3.values,
-      ).map(areaFromRow);
-      return buildScanCandidates(records, waiting, recent);
-    });
+    const q = scanCandidateQueries('sqlite', { inventory: 'paper_inventory', requests: 'access_requests' }, opts);
+    const read = this.db.transaction(() =>
+      buildScanCandidates(
+        this.all(q.records.sql, q.records.values).map(inventoryFromRow),
+        this.all(q.waiting.sql, q.waiting.values).map(waitingFromRow),
+        this.all(q.recent.sql, q.recent.values).map(areaFromRow),
+      ),
+    );
     return read.deferred();
   }
 
   async digitisationCounts(opts: { comuni?: readonly string[] } = {}): Promise<DigitisationCounts[]> {
-    const p = new SqlParams('sqlite');
-    return countsFromRows(
-      this.all(
-        `SELECT comune, state, count(*) AS n, sum(pages) AS pages FROM paper_inventory
-         WHERE ${comuneIn(p, opts.comuni)} GROUP BY comune, state`,
-        p.values,
-      ),
-    );
+    const q = countsQuery('sqlite', 'paper_inventory', opts.comuni);
+    return countsFromRows(this.all(q.sql, q.values));
   }
 
   async pagesPerDay(opts: {
