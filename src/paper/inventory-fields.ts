@@ -1,48 +1,11 @@
-// The fields of a paper inventory import and the mapping of a file's columns onto them: labels for people and the
-// header spellings (Italian and English) a column is recognised by when the mapping is suggested.
+// The mapping of a file's columns onto the fields of a paper inventory import (the fields and their labels are in
+// src/domain/paper-vocabulary.ts): the header spellings (Italian and English) a column is recognised by.
 import { parsePracticeKey } from '../classify/practice-keys.ts';
+import { INVENTORY_FIELDS, type InventoryField } from '../domain/paper-vocabulary.ts';
 
-export const INVENTORY_FIELDS = [
-  'practice',
-  'procedureType',
-  'number',
-  'year',
-  'applicant',
-  'address',
-  'civic',
-  'foglio',
-  'mappale',
-  'subalterno',
-  'building',
-  'room',
-  'shelf',
-  'box',
-  'notes',
-] as const;
-/**
- * 'practice' is the whole reference ("PE 123/1987") in one column, the alternative to procedureType + number + year.
- * 'civic' is a separate civic-number column, joined to the address.
- */
-export type InventoryField = (typeof INVENTORY_FIELDS)[number];
+export { INVENTORY_FIELDS, INVENTORY_FIELD_LABELS, type InventoryField } from '../domain/paper-vocabulary.ts';
+
 export type InventoryMapping = Partial<Record<InventoryField, string>>;
-
-export const INVENTORY_FIELD_LABELS: Record<InventoryField, string> = {
-  practice: 'Pratica',
-  procedureType: 'Tipo di procedimento',
-  number: 'Numero',
-  year: 'Anno',
-  applicant: 'Richiedente',
-  address: 'Indirizzo',
-  civic: 'Civico',
-  foglio: 'Foglio',
-  mappale: 'Mappale',
-  subalterno: 'Subalterno',
-  building: 'Edificio',
-  room: 'Stanza',
-  shelf: 'Scaffale',
-  box: 'Faldone',
-  notes: 'Note',
-};
 
 /** Header spellings, compacted like compactHeader(), per field; the first field whose list has the header wins. */
 const SYNONYMS: Record<InventoryField, readonly string[]> = {

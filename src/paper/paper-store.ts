@@ -1,16 +1,19 @@
 // The paper side of the archive (issue 11): the inventory of paper practices (what is on which shelf), access
 // requests (accesso agli atti) and the state of digitisation of each practice. One port, an SQLite and a PostgreSQL
 // adapter living in the metadata store's database with their own tables and migration bookkeeping (paper_migrations).
+import type { AccessRequestState, PaperState, RequesterRole } from '../domain/paper-vocabulary.ts';
 
-/** A practice's digitisation state: solo cartaceo → digitalizzazione richiesta → scansionata → archiviata. */
-export const PAPER_STATES = ['paper', 'requested', 'scanned', 'archived'] as const;
-export type PaperState = (typeof PAPER_STATES)[number];
-export const PAPER_STATE_LABELS: Record<PaperState, string> = {
-  paper: 'Solo cartaceo',
-  requested: 'Digitalizzazione richiesta',
-  scanned: 'Scansionata',
-  archived: 'Archiviata',
-};
+export {
+  ACCESS_REQUEST_STATES,
+  ACCESS_REQUEST_STATE_LABELS,
+  PAPER_STATES,
+  PAPER_STATE_LABELS,
+  REQUESTER_ROLES,
+  REQUESTER_ROLE_LABELS,
+  type AccessRequestState,
+  type PaperState,
+  type RequesterRole,
+} from '../domain/paper-vocabulary.ts';
 
 /** Where the paper file sits: edificio / stanza / scaffale / faldone (box). */
 export interface PaperLocation {
@@ -92,28 +95,6 @@ export interface InventoryFilter {
   limit?: number;
   offset?: number;
 }
-
-export const ACCESS_REQUEST_STATES = ['pending', 'approved', 'rejected', 'expired', 'withdrawn'] as const;
-export type AccessRequestState = (typeof ACCESS_REQUEST_STATES)[number];
-export const ACCESS_REQUEST_STATE_LABELS: Record<AccessRequestState, string> = {
-  pending: 'In attesa',
-  approved: 'Approvata',
-  rejected: 'Respinta',
-  expired: 'Scaduta',
-  withdrawn: 'Ritirata',
-};
-
-/** Who the requester is with respect to the property (legittimazione all'accesso). */
-export const REQUESTER_ROLES = ['owner', 'delegated_technician', 'notary', 'buyer', 'neighbour', 'other'] as const;
-export type RequesterRole = (typeof REQUESTER_ROLES)[number];
-export const REQUESTER_ROLE_LABELS: Record<RequesterRole, string> = {
-  owner: 'Proprietario',
-  delegated_technician: 'Tecnico delegato',
-  notary: 'Notaio',
-  buyer: 'Promissario acquirente',
-  neighbour: 'Confinante',
-  other: 'Altro interessato',
-};
 
 export interface AccessRequest {
   id: string; // uuid

@@ -1,53 +1,36 @@
-// Italian names of the paper inventory's states, access requests' states, requester roles and import fields (the
-// vocabularies of src/paper/paper-store.ts, repeated here because the browser bundle does not import server code).
-import type { AccessRequestState, InventoryField, PaperLocation, PaperState, RequesterRole } from './types.ts';
+// Italian names of the paper inventory's states, access requests' states, requester roles and import fields: the
+// server's vocabularies (src/domain/paper-vocabulary.ts), with the import fields worded for the mapping step.
+import {
+  ACCESS_REQUEST_STATES,
+  ACCESS_REQUEST_STATE_LABELS,
+  INVENTORY_FIELDS,
+  INVENTORY_FIELD_LABELS as SERVER_FIELD_LABELS,
+  PAPER_STATES,
+  PAPER_STATE_LABELS,
+  REQUESTER_ROLES,
+  REQUESTER_ROLE_LABELS,
+  type AccessRequestState,
+  type InventoryField,
+  type PaperState,
+} from '../../domain/paper-vocabulary.ts';
+import type { PaperLocation } from './types.ts';
 
-export const PAPER_STATE_LABELS: Record<PaperState, string> = {
-  paper: 'Solo cartaceo',
-  requested: 'Digitalizzazione richiesta',
-  scanned: 'Scansionata',
-  archived: 'Archiviata',
+export {
+  ACCESS_REQUEST_STATES,
+  ACCESS_REQUEST_STATE_LABELS,
+  INVENTORY_FIELDS,
+  PAPER_STATES,
+  PAPER_STATE_LABELS,
+  REQUESTER_ROLES,
+  REQUESTER_ROLE_LABELS,
 };
-export const PAPER_STATES = Object.keys(PAPER_STATE_LABELS) as PaperState[];
-
-export const ACCESS_REQUEST_STATE_LABELS: Record<AccessRequestState, string> = {
-  pending: 'In attesa',
-  approved: 'Approvata',
-  rejected: 'Respinta',
-  expired: 'Scaduta',
-  withdrawn: 'Ritirata',
-};
-export const ACCESS_REQUEST_STATES = Object.keys(ACCESS_REQUEST_STATE_LABELS) as AccessRequestState[];
-
-export const REQUESTER_ROLE_LABELS: Record<RequesterRole, string> = {
-  owner: 'Proprietario',
-  delegated_technician: 'Tecnico delegato',
-  notary: 'Notaio',
-  buyer: 'Promissario acquirente',
-  neighbour: 'Confinante',
-  other: 'Altro interessato',
-};
-export const REQUESTER_ROLES = Object.keys(REQUESTER_ROLE_LABELS) as RequesterRole[];
 
 /** The fields of an inventory import, in the order the mapping step lists them. */
 export const INVENTORY_FIELD_LABELS: Record<InventoryField, string> = {
+  ...SERVER_FIELD_LABELS,
   practice: 'Pratica (es. "PE 123/1987")',
-  procedureType: 'Tipo di procedimento',
-  number: 'Numero',
-  year: 'Anno',
-  applicant: 'Richiedente',
-  address: 'Indirizzo',
   civic: 'Civico (se in una colonna a parte)',
-  foglio: 'Foglio',
-  mappale: 'Mappale',
-  subalterno: 'Subalterno',
-  building: 'Edificio',
-  room: 'Stanza',
-  shelf: 'Scaffale',
-  box: 'Faldone',
-  notes: 'Note',
 };
-export const INVENTORY_FIELDS = Object.keys(INVENTORY_FIELD_LABELS) as InventoryField[];
 
 /** Badge tone of a paper state: archived is done, paper-only is neutral, the rest are in progress. */
 export function paperStateTone(state: PaperState): 'ok' | 'progress' | 'neutral' {

@@ -1,15 +1,8 @@
-// The role table of issue 8 as the UI needs it: Italian role names and what each role may do. The server enforces
+// The role table of issue 8 as the UI needs it: Italian role names (src/auth/roles.ts) and what each role may do. The server enforces
 // the same table on every route; the UI only uses it to hide what a role cannot use.
-import type { Role } from './types.ts';
+import { ROLE_LABELS, ROLES, type Role } from '../../auth/roles.ts';
 
-export const ROLE_LABELS: Record<Role, string> = {
-  admin: 'Amministratore',
-  archivist: 'Archivista',
-  records_manager: 'Responsabile protocollo',
-  professional: 'Professionista',
-};
-
-export const ROLES = Object.keys(ROLE_LABELS) as Role[];
+export { ROLE_LABELS, ROLES };
 
 export type Permission =
   | 'upload' // POST /api/batches, the Caricamento page

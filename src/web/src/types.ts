@@ -1,6 +1,29 @@
-// Shapes of the API's JSON as the web app reads them (a copy of the server's contract; the server owns the truth).
+// Shapes of the API's JSON as the web app reads them. The server owns the truth: shapes the API sends as the server
+// types them are imported from its pure modules (type-only: nothing of the server enters the bundle); the rest are the
+// web app's reading of the JSON (fields absent on older servers optional, API-only views).
+import type { ApiToken } from '../../auth/auth-store.ts';
+import type { Role } from '../../auth/roles.ts';
+import type { BatchItemOutcome, DocumentStatus } from '../../db/metadata-store.ts';
+import type { AccessRequestState, InventoryField, PaperState, RequesterRole } from '../../domain/paper-vocabulary.ts';
+import type { AccessRequest, ImportProblem, PaperLocation } from '../../paper/paper-store.ts';
+import type { Progress, ProgressRow } from '../../paper/progress.ts';
+import type { Comune } from '../../tenancy/comuni.ts';
 
-export type Role = 'admin' | 'archivist' | 'records_manager' | 'professional';
+export type {
+  AccessRequest,
+  AccessRequestState,
+  BatchItemOutcome,
+  Comune,
+  DocumentStatus,
+  ImportProblem,
+  InventoryField,
+  PaperLocation,
+  PaperState,
+  Progress,
+  ProgressRow,
+  RequesterRole,
+  Role,
+};
 
 export interface User {
   id: string;
@@ -18,17 +41,7 @@ export interface User {
   updatedAt?: string;
 }
 
-export interface ApiTokenInfo {
-  id: string;
-  userId: string;
-  label: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export type DocumentStatus =
-  'received' | 'preparing' | 'ocr' | 'assembling' | 'classifying' | 'archiving' | 'indexing' | 'archived' | 'failed';
+export type ApiTokenInfo = ApiToken;
 
 export interface Batch {
   id: string;
@@ -40,8 +53,6 @@ export interface Batch {
   restricted?: boolean;
   createdAt: string;
 }
-
-export type BatchItemOutcome = 'accepted' | 'duplicate' | 'rejected' | 'expanded';
 
 export interface BatchItem {
   batchId: string;
@@ -144,28 +155,12 @@ export function codeText(t: string | CodeName): string {
 
 // ——— Issue 11: the union of Comuni, the paper inventory, access requests, digitisation ———
 
-export interface Comune {
-  code: string;
-  name: string;
-  /** Professionals see this Comune's practice documents only under an approved access request. */
-  requireAccessRequest: boolean;
-}
-
 /** GET /api/union */
 export interface Union {
   name: string;
   defaultComune: string;
   accessDays: number;
   comuni: Comune[];
-}
-
-export type PaperState = 'paper' | 'requested' | 'scanned' | 'archived';
-
-export interface PaperLocation {
-  building?: string;
-  room?: string;
-  shelf?: string;
-  box?: string;
 }
 
 /** An inventory record as the API shows it (InventoryRecord + comuneName, stateLabel). */
@@ -202,23 +197,6 @@ export interface InventoryList {
   records: InventoryView[];
 }
 
-export type InventoryField =
-  | 'procedureType'
-  | 'number'
-  | 'year'
-  | 'practice'
-  | 'applicant'
-  | 'address'
-  | 'civic'
-  | 'foglio'
-  | 'mappale'
-  | 'subalterno'
-  | 'building'
-  | 'room'
-  | 'shelf'
-  | 'box'
-  | 'notes';
-
 /** POST /api/inventory/imports/preview */
 export interface ImportPreview {
   filename: string;
@@ -228,14 +206,6 @@ export interface ImportPreview {
   sample: string[][];
   /** Suggested column per field (null = not found). */
   mapping: Partial<Record<InventoryField, string | null>>;
-}
-
-export interface ImportProblem {
-  row: number;
-  column?: string;
-  severity: 'error' | 'warning';
-  message: string;
-  value?: string;
 }
 
 export interface InventoryImport {
@@ -250,30 +220,6 @@ export interface InventoryImport {
   rejected: number;
   /** Absent in the list of imports. */
   problems?: ImportProblem[];
-}
-
-export type AccessRequestState = 'pending' | 'approved' | 'rejected' | 'expired' | 'withdrawn';
-export type RequesterRole = 'owner' | 'delegated_technician' | 'notary' | 'buyer' | 'neighbour' | 'other';
-
-export interface AccessRequest {
-  id: string;
-  comune: string;
-  practiceKey: string;
-  inventoryId?: string;
-  requesterId: string;
-  requesterName: string;
-  requesterEmail?: string;
-  requesterRole: RequesterRole;
-  reason: string;
-  state: AccessRequestState;
-  awaitingScan: boolean;
-  decidedBy?: string;
-  decidedAt?: string;
-  decisionNote?: string;
-  expiresAt?: string;
-  scanNotifiedAt?: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface AccessRequestList {
@@ -298,27 +244,4 @@ export interface WorklistItem {
   ageDays: number;
   areaRequests: number;
   reasons: string[];
-}
-
-export interface ProgressRow {
-  comune: string;
-  comuneName: string;
-  practices: number;
-  byState: Record<PaperState, number>;
-  digitised: number;
-  pagesDigitised: number;
-  pagesPerDay: number;
-  practicesPerDay: number;
-  backlog: number;
-  forecastDays: number | null;
-  forecastDate: string | null;
-}
-
-/** GET /api/digitisation/progress */
-export interface Progress {
-  generatedAt: string;
-  windowDays: number;
-  comuni: ProgressRow[];
-  overall: ProgressRow;
-  daily: Array<{ day: string; pages: number; practices: number }>;
 }

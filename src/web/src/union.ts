@@ -1,6 +1,7 @@
 // The union of Comuni (GET /api/union), fetched once per page load and shared by every component through useUnion();
 // comuneLabel() names a Comune from the cached list (its code until the list has arrived).
 import { useEffect, useState } from 'preact/hooks';
+import { actsOn, scopeOf } from '../../tenancy/tenant-scope.ts';
 import { api } from './api.ts';
 import type { Comune, Union } from './types.ts';
 
@@ -72,13 +73,15 @@ export function comuneLabel(code: string | null | undefined): string {
   return stateOf(cached, null).name(code);
 }
 
-/** The Comuni a staff user acts on: every Comune at union level (comune null or absent), else home + granted. */
+/**
+ * The Comuni a staff user acts on, by the server's rule (src/tenancy/tenant-scope.ts): every Comune at union level
+ * (comune null or absent), else home + granted; none for professionals.
+ */
 export function actingComuni(
   user: { role: string; comune?: string | null; grantedComuni?: string[] } | null | undefined,
   comuni: Comune[],
 ): Comune[] {
-  if (!user || user.role === 'professional') return [];
-  if (!user.comune) return comuni;
-  const codes = new Set([user.comune, ...(user.grantedComuni ?? [])]);
-  return comuni.filter((c) => codes.has(c.code));
+  if (!user) return [];
+  const scope = scopeOf({ role: user.role, comune: user.comune || null, grantedComuni: user.grantedComuni ?? [] });
+  return comuni.filter((c) => actsOn(scope, c.code));
 }

@@ -24,7 +24,7 @@ export function mappingProblem(m: Mapping): string | null {
 
 /** The fields to map: ours, in our order, then any further field the server's suggestion names. */
 function fieldsOf(preview: ImportPreview): InventoryField[] {
-  const extra = Object.keys(preview.mapping ?? {}).filter((f) => !(INVENTORY_FIELDS as string[]).includes(f));
+  const extra = Object.keys(preview.mapping ?? {}).filter((f) => !(INVENTORY_FIELDS as readonly string[]).includes(f));
   return [...INVENTORY_FIELDS, ...(extra as InventoryField[])];
 }
 
