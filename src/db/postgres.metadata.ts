@@ -25,25 +25,7 @@ import {
   type NewBatch,
   type NewDocument,
   type PageRecord,
-  type Practice,
-  type PracticeMember,
-  type PracticeWithCount,
-  type ProtocolEntry,
-  type RoutingReview,
-  type RoutingReviewFilter,
 } from './metadata-store.ts';
-import type {
-  DecisionInput,
-  MemberInput,
-  PracticeInput,
-  PracticeKeys,
-  PracticeListOptions,
-  PracticeMatch,
-  PracticePatch,
-  ProtocolInput,
-  ReviewCountFilter,
-  SuggestionInput,
-} from './records.rows.ts';
 import {
   PATCH_COLUMNS,
   UNCLEARABLE,
@@ -57,6 +39,7 @@ import {
 } from './rows.ts';
 import { migratePostgres, quoteIdent, type MigrationResult } from './postgres.migrations.ts';
 import { PostgresRecords } from './postgres.records.ts';
+import { RecordsDelegate } from './records.delegate.ts';
 import { NOW, clean, isoTime, toJson, typeParsers } from './postgres.values.ts';
 
 export { pgSafeText } from './postgres.values.ts';
@@ -84,9 +67,9 @@ export interface PostgresMetadataOptions {
   onPoolError?: (err: Error) => void;
 }
 
-export class PostgresMetadataStore implements MetadataStore {
+export class PostgresMetadataStore extends RecordsDelegate implements MetadataStore {
   private closing: Promise<void> | undefined;
-  private readonly records: PostgresRecords;
+  protected readonly records: PostgresRecords;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -95,6 +78,7 @@ export class PostgresMetadataStore implements MetadataStore {
     /** What opening did to the schema: versions applied by this process (none when already up to date). */
     readonly migration: MigrationResult,
   ) {
+    super();
     this.records = new PostgresRecords(pool, (table) => this.t(table));
   }
 
@@ -353,65 +337,6 @@ export class PostgresMetadataStore implements MetadataStore {
       actor: r.actor as string,
       detail: opt(r.detail),
     }));
-  }
-
-  // Records management: see postgres.records.ts.
-  registerProtocol(entry: ProtocolInput): Promise<{ created: boolean; entry: ProtocolEntry }> {
-    return this.records.registerProtocol(entry);
-  }
-  getProtocol(documentId: string): Promise<ProtocolEntry | null> {
-    return this.records.getProtocol(documentId);
-  }
-  putRoutingSuggestion(input: SuggestionInput): Promise<RoutingReview> {
-    return this.records.putRoutingSuggestion(input);
-  }
-  getRoutingReview(documentId: string): Promise<RoutingReview | null> {
-    return this.records.getRoutingReview(documentId);
-  }
-  listRoutingReviews(filter?: RoutingReviewFilter): Promise<RoutingReview[]> {
-    return this.records.listRoutingReviews(filter);
-  }
-  countRoutingReviews(filter?: ReviewCountFilter): Promise<number> {
-    return this.records.countRoutingReviews(filter);
-  }
-  decideRoutingReview(input: DecisionInput): Promise<RoutingReview | null> {
-    return this.records.decideRoutingReview(input);
-  }
-  createPractice(input: PracticeInput): Promise<{ created: boolean; practice: Practice }> {
-    return this.records.createPractice(input);
-  }
-  getPractice(id: string): Promise<Practice | null> {
-    return this.records.getPractice(id);
-  }
-  getPracticeByKey(key: string, comune?: string): Promise<Practice | null> {
-    return this.records.getPracticeByKey(key, comune);
-  }
-  updatePractice(id: string, patch: PracticePatch): Promise<void> {
-    return this.records.updatePractice(id, patch);
-  }
-  deletePracticeIfEmpty(id: string): Promise<boolean> {
-    return this.records.deletePracticeIfEmpty(id);
-  }
-  listPractices(opts?: PracticeListOptions): Promise<PracticeWithCount[]> {
-    return this.records.listPractices(opts);
-  }
-  linkDocument(member: MemberInput): Promise<void> {
-    return this.records.linkDocument(member);
-  }
-  unlinkDocument(documentId: string): Promise<void> {
-    return this.records.unlinkDocument(documentId);
-  }
-  practiceMember(documentId: string): Promise<PracticeMember | null> {
-    return this.records.practiceMember(documentId);
-  }
-  listPracticeMembers(practiceId: string): Promise<PracticeMember[]> {
-    return this.records.listPracticeMembers(practiceId);
-  }
-  findPracticesByKeys(keys: PracticeKeys, comune?: string): Promise<PracticeMatch[]> {
-    return this.records.findPracticesByKeys(keys, comune);
-  }
-  mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number> {
-    return this.records.mergePractices(intoId, fromIds, by);
   }
 
   /** Ends the pool; safe to call more than once. */

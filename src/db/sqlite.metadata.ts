@@ -20,25 +20,7 @@ import {
   type EventRecord,
   type MetadataStore,
   type PageRecord,
-  type Practice,
-  type PracticeMember,
-  type PracticeWithCount,
-  type ProtocolEntry,
-  type RoutingReview,
-  type RoutingReviewFilter,
 } from './metadata-store.ts';
-import type {
-  DecisionInput,
-  MemberInput,
-  PracticeInput,
-  PracticeKeys,
-  PracticeListOptions,
-  PracticeMatch,
-  PracticePatch,
-  ProtocolInput,
-  ReviewCountFilter,
-  SuggestionInput,
-} from './records.rows.ts';
 import {
   PATCH_COLUMNS,
   UNCLEARABLE,
@@ -50,6 +32,7 @@ import {
   opt,
   type Row,
 } from './rows.ts';
+import { RecordsDelegate } from './records.delegate.ts';
 import { RECORDS_MIGRATION, SqliteRecords } from './sqlite.records.ts';
 import { TENANCY_MIGRATION } from './sqlite.tenancy.ts';
 
@@ -112,11 +95,12 @@ function batchWhere(f: BatchFilter): { where: string; args: unknown[] } {
   };
 }
 
-export class SqliteMetadataStore implements MetadataStore {
+export class SqliteMetadataStore extends RecordsDelegate implements MetadataStore {
   private readonly db: Database.Database;
-  private readonly records: SqliteRecords;
+  protected readonly records: SqliteRecords;
 
   constructor(file: string) {
+    super();
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -325,65 +309,6 @@ export class SqliteMetadataStore implements MetadataStore {
       actor: r.actor as string,
       detail: r.detail === null || r.detail === undefined ? undefined : JSON.parse(r.detail as string),
     }));
-  }
-
-  // Records management: see sqlite.records.ts.
-  registerProtocol(entry: ProtocolInput): Promise<{ created: boolean; entry: ProtocolEntry }> {
-    return this.records.registerProtocol(entry);
-  }
-  getProtocol(documentId: string): Promise<ProtocolEntry | null> {
-    return this.records.getProtocol(documentId);
-  }
-  putRoutingSuggestion(input: SuggestionInput): Promise<RoutingReview> {
-    return this.records.putRoutingSuggestion(input);
-  }
-  getRoutingReview(documentId: string): Promise<RoutingReview | null> {
-    return this.records.getRoutingReview(documentId);
-  }
-  listRoutingReviews(filter?: RoutingReviewFilter): Promise<RoutingReview[]> {
-    return this.records.listRoutingReviews(filter);
-  }
-  countRoutingReviews(filter?: ReviewCountFilter): Promise<number> {
-    return this.records.countRoutingReviews(filter);
-  }
-  decideRoutingReview(input: DecisionInput): Promise<RoutingReview | null> {
-    return this.records.decideRoutingReview(input);
-  }
-  createPractice(input: PracticeInput): Promise<{ created: boolean; practice: Practice }> {
-    return this.records.createPractice(input);
-  }
-  getPractice(id: string): Promise<Practice | null> {
-    return this.records.getPractice(id);
-  }
-  getPracticeByKey(key: string, comune?: string): Promise<Practice | null> {
-    return this.records.getPracticeByKey(key, comune);
-  }
-  updatePractice(id: string, patch: PracticePatch): Promise<void> {
-    return this.records.updatePractice(id, patch);
-  }
-  deletePracticeIfEmpty(id: string): Promise<boolean> {
-    return this.records.deletePracticeIfEmpty(id);
-  }
-  listPractices(opts?: PracticeListOptions): Promise<PracticeWithCount[]> {
-    return this.records.listPractices(opts);
-  }
-  linkDocument(member: MemberInput): Promise<void> {
-    return this.records.linkDocument(member);
-  }
-  unlinkDocument(documentId: string): Promise<void> {
-    return this.records.unlinkDocument(documentId);
-  }
-  practiceMember(documentId: string): Promise<PracticeMember | null> {
-    return this.records.practiceMember(documentId);
-  }
-  listPracticeMembers(practiceId: string): Promise<PracticeMember[]> {
-    return this.records.listPracticeMembers(practiceId);
-  }
-  findPracticesByKeys(keys: PracticeKeys, comune?: string): Promise<PracticeMatch[]> {
-    return this.records.findPracticesByKeys(keys, comune);
-  }
-  mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number> {
-    return this.records.mergePractices(intoId, fromIds, by);
   }
 
   async close(): Promise<void> {
