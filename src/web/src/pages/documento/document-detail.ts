@@ -1,7 +1,8 @@
 // GET /api/documents/:id as the viewer's side panel shows it: the document record with its classification JSON
 // (src/classify/document-metadata.ts) read defensively, since older documents may lack any field.
+import { statusLabel } from '../../status.ts';
 import { comuneLabel } from '../../union.ts';
-import { documentTypeLabel, procedureLabel, STATUS_LABELS } from '../ricerca/labels.ts';
+import { documentTypeLabel, procedureLabel } from '../ricerca/labels.ts';
 
 export interface DocumentDetailResponse {
   document: {
@@ -69,6 +70,6 @@ export function metadataRows(d: DocumentDetailResponse['document']): MetadataRow
   add('Ufficio', str(c.officeName) ?? str(c.office));
   add('Pagine', num(d.pageCount) !== undefined ? String(d.pageCount) : undefined);
   add('File', d.filename);
-  add('Stato', STATUS_LABELS[d.status] ?? d.status);
+  add('Stato', statusLabel(d.status));
   return rows;
 }
