@@ -9,7 +9,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import sharp, { type Metadata } from 'sharp';
 import { silentLogger, type Logger } from '../core/logger.ts';
 import {
   OcrConfigError,
@@ -22,6 +21,7 @@ import {
   type OcrPageResult,
   type OcrWord,
 } from './ocr-engine.ts';
+import { engineInputMetadata, uprightPng } from './engine-input.ts';
 
 const execFileP = promisify(execFile);
 
@@ -234,19 +234,11 @@ export class NativeTesseractEngine implements OcrEngine {
 
 /** A file tesseract's leptonica reads: PNG/JPEG/single-page TIFF as they are, anything else as PNG. */
 async function normaliseInput(input: Buffer): Promise<{ image: Buffer; ext: string; width: number; height: number }> {
-  if (!Buffer.isBuffer(input) || input.length === 0) throw new OcrError('empty image');
-  let meta: Metadata;
-  try {
-    meta = await sharp(input).metadata();
-  } catch (err) {
-    throw new OcrError(`unreadable image: ${(err as Error).message}`, { cause: err });
-  }
-  if (!meta.width || !meta.height) throw new OcrError('image has no dimensions');
+  const meta = await engineInputMetadata(input);
   if ((meta.orientation ?? 1) === 1 && meta.format && DIRECT_FORMATS.has(meta.format) && (meta.pages ?? 1) <= 1) {
     return { image: input, ext: meta.format === 'jpeg' ? 'jpg' : meta.format, width: meta.width, height: meta.height };
   }
-  const png = await sharp(input).autoOrient().png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-  return { image: png.data, ext: 'png', width: png.info.width, height: png.info.height };
+  return { ...(await uprightPng(input)), ext: 'png' };
 }
 
 export function createNativeEngine(opts: NativeEngineOptions): NativeTesseractEngine {

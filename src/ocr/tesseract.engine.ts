@@ -12,10 +12,10 @@ import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Worker as ThreadWorker } from 'node:worker_threads';
 import Tesseract from 'tesseract.js';
-import sharp, { type Metadata } from 'sharp';
 import { PDFDocument, radians } from 'pdf-lib';
 import { silentLogger, type Logger } from '../core/logger.ts';
 import type { OcrEngine, OcrOptions, OcrPageResult, OcrWord } from './ocr-engine.ts';
+import { engineInputMetadata, uprightPng } from './engine-input.ts';
 
 const require = createRequire(import.meta.url);
 const TESSERACT_JS_VERSION: string = (require('tesseract.js/package.json') as { version: string }).version;
@@ -526,14 +526,7 @@ export function createTesseractEngine(opts: TesseractEngineOptions): TesseractEn
 }
 
 async function normaliseInput(input: Buffer): Promise<{ image: Buffer; width: number; height: number }> {
-  if (!Buffer.isBuffer(input) || input.length === 0) throw new OcrError('empty image');
-  let meta: Metadata;
-  try {
-    meta = await sharp(input).metadata();
-  } catch (err) {
-    throw new OcrError(`unreadable image: ${(err as Error).message}`, { cause: err });
-  }
-  if (!meta.width || !meta.height) throw new OcrError('image has no dimensions');
+  const meta = await engineInputMetadata(input);
   const oriented = (meta.orientation ?? 1) >= 5;
   const width = oriented ? meta.height : meta.width;
   const height = oriented ? meta.width : meta.height;
@@ -541,6 +534,5 @@ async function normaliseInput(input: Buffer): Promise<{ image: Buffer; width: nu
     return { image: input, width, height };
   }
   // Formats tesseract's leptonica may not read (webp, gif, heif, multi-page tiff...): hand it a PNG.
-  const png = await sharp(input).autoOrient().png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
-  return { image: png.data, width: png.info.width, height: png.info.height };
+  return uprightPng(input);
 }
