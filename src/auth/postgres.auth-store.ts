@@ -2,9 +2,9 @@
 // (postgres.auth-migrations.ts).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { MigrationResult } from '../db/postgres.migrations.ts';
 import {
   openPostgresSideStore,
+  PostgresSideStore,
   type PostgresSideConnection,
   type PostgresSideOptions,
 } from '../db/postgres.side-store.ts';
@@ -43,18 +43,9 @@ function uniqueViolation(err: unknown): string | null {
   return e?.code === '23505' ? (e.constraint ?? '') : null;
 }
 
-export class PostgresAuthStore implements AuthStore {
-  private closing: Promise<void> | undefined;
-  private readonly pool: pg.Pool;
-  readonly schema: string;
-  readonly migration: MigrationResult;
-  private readonly t: (table: string) => string;
-
+export class PostgresAuthStore extends PostgresSideStore implements AuthStore {
   private constructor(side: PostgresSideConnection) {
-    this.pool = side.pool;
-    this.schema = side.schema;
-    this.migration = side.migration;
-    this.t = side.table;
+    super(side);
   }
 
   static async open(opts: PostgresAuthOptions): Promise<PostgresAuthStore> {
@@ -252,9 +243,5 @@ export class PostgresAuthStore implements AuthStore {
       this.query(`SELECT count(*) AS n FROM ${this.t('audit_log')} ${where}`, params),
     ]);
     return { entries: page.rows.map(auditFromRow), total: Number(count.rows[0]!.n) };
-  }
-
-  close(): Promise<void> {
-    return (this.closing ??= this.pool.end());
   }
 }

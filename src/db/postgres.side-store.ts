@@ -46,3 +46,24 @@ export async function openPostgresSideStore(
     throw err;
   }
 }
+
+/** What every side store holds of its opening, and its close (ends the pool once, however often called). */
+export abstract class PostgresSideStore {
+  private closing: Promise<void> | undefined;
+  protected readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly migration: MigrationResult;
+  /** `"schema".table`: a table of the store's schema. */
+  protected readonly t: (table: string) => string;
+
+  protected constructor(side: PostgresSideConnection) {
+    this.pool = side.pool;
+    this.schema = side.schema;
+    this.migration = side.migration;
+    this.t = side.table;
+  }
+
+  close(): Promise<void> {
+    return (this.closing ??= this.pool.end());
+  }
+}

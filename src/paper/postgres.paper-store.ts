@@ -1,9 +1,9 @@
 // PaperStore on PostgreSQL: its own small pool on the metadata store's database and schema, its own migrations
 // (postgres.paper-migrations.ts).
 import pg from 'pg';
-import type { MigrationResult } from '../db/postgres.migrations.ts';
 import {
   openPostgresSideStore,
+  PostgresSideStore,
   type PostgresSideConnection,
   type PostgresSideOptions,
 } from '../db/postgres.side-store.ts';
@@ -57,18 +57,9 @@ import { migratePaperPostgres } from './postgres.paper-migrations.ts';
 
 export type PostgresPaperOptions = PostgresSideOptions;
 
-export class PostgresPaperStore implements PaperStore {
-  private closing: Promise<void> | undefined;
-  private readonly pool: pg.Pool;
-  readonly schema: string;
-  readonly migration: MigrationResult;
-  private readonly t: (table: string) => string;
-
+export class PostgresPaperStore extends PostgresSideStore implements PaperStore {
   private constructor(side: PostgresSideConnection) {
-    this.pool = side.pool;
-    this.schema = side.schema;
-    this.migration = side.migration;
-    this.t = side.table;
+    super(side);
   }
 
   static async open(opts: PostgresPaperOptions): Promise<PostgresPaperStore> {
@@ -287,9 +278,5 @@ export class PostgresPaperStore implements PaperStore {
       p.values,
     );
     return rows.map(dayFromRow);
-  }
-
-  close(): Promise<void> {
-    return (this.closing ??= this.pool.end());
   }
 }
