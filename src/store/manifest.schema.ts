@@ -45,6 +45,30 @@ export const documentMetadataSchema = z.object({
     .optional(),
 });
 
+/** Conformity of the image copies, attested for the document's batch by a public official (DPCM 13/11/2014 art. 4;
+ *  Linee guida AgID 2021): the attestation issued, the signed file received and the verification by sampling. */
+export const conformitySchema = z.object({
+  attestazione: z.object({ sha256: sha256Hex, chiave: z.string(), data: isoDate }),
+  firma: z.object({
+    sha256: sha256Hex,
+    chiave: z.string(),
+    formato: z.enum(['CAdES', 'PAdES']),
+    firmatario: z.string().optional(),
+    caricata: isoDateTime,
+  }),
+  verifica: z.object({
+    id: z.string(),
+    verificatoDa: z.string(),
+    chiusa: isoDateTime,
+    campione: z.number().int().nonnegative(),
+    pagineControllate: z.number().int().nonnegative(),
+    conformi: z.number().int().nonnegative(),
+    nonConformi: z.number().int().nonnegative(),
+    esito: z.enum(['conforme', 'non conforme']),
+  }),
+  registrata: isoDateTime,
+});
+
 export const manifestSchema = z
   .object({
     versione: z.literal(MANIFEST_VERSION),
@@ -81,6 +105,8 @@ export const manifestSchema = z
     pagine: z.number().int().nonnegative(),
     metadatiDescrittivi: documentMetadataSchema,
     files: z.array(manifestFileSchema).min(1),
+    /** Present once the conformity of the batch's image copies has been attested and the signed file received. */
+    conformita: conformitySchema.optional(),
     /** TracciatureModifiche: the document's event log. */
     tracciatureModifiche: z.array(
       z.object({ data: isoDateTime, tipo: z.string(), soggetto: z.string(), dettaglio: z.record(z.string(), z.unknown()).optional() }),
@@ -90,6 +116,7 @@ export const manifestSchema = z
 
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestFile = z.infer<typeof manifestFileSchema>;
+export type ManifestConformity = z.infer<typeof conformitySchema>;
 
 export function manifestJsonSchema(): Record<string, unknown> {
   return { $id: 'https://faldone.example/schemas/manifest.schema.json', title: 'Faldone archive package manifest', ...z.toJSONSchema(manifestSchema, { target: 'draft-2020-12', io: 'output' }) };
