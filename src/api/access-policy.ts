@@ -5,6 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../auth/roles.ts';
 import { ACCESS_REQUEST_POLICY } from './routes/access-requests.routes.ts';
+import { CONFORMITY_POLICY } from './routes/conformity.routes.ts';
 import { DIGITISATION_POLICY } from './routes/digitisation.routes.ts';
 import { INVENTORY_POLICY } from './routes/inventory.routes.ts';
 import { UNION_POLICY } from './routes/union.routes.ts';
@@ -186,6 +187,7 @@ export const ACCESS_POLICY: Readonly<Record<string, PolicyEntry>> = {
   ...INVENTORY_POLICY,
   ...ACCESS_REQUEST_POLICY,
   ...DIGITISATION_POLICY,
+  ...CONFORMITY_POLICY,
 };
 
 /**

@@ -35,6 +35,7 @@ import { unionRoutes } from './routes/union.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
 import { accessRequestRoutes } from './routes/access-requests.routes.ts';
 import { digitisationRoutes } from './routes/digitisation.routes.ts';
+import { conformityRoutes } from './routes/conformity.routes.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCE_WEB_DIR = path.join(HERE, '..', 'web');
@@ -131,6 +132,7 @@ export async function buildServer(services: AppServices, opts: BuildServerOption
   await app.register(inventoryRoutes(services), { prefix: '/api' });
   await app.register(accessRequestRoutes(services), { prefix: '/api' });
   await app.register(digitisationRoutes(services), { prefix: '/api' });
+  await app.register(conformityRoutes(services), { prefix: '/api' });
   await registerBullBoard(app, services);
   await app.register(fastifyStatic, { root: webRoot(), prefix: '/' });
   return app;

@@ -16,6 +16,9 @@ export const keys = {
   workText: (sha: string) => `work/${sha}/text.json`,
   archive: (year: number, sha: string) => `archive/${year}/${sha}`,
   quarantine: (sha: string) => `quarantine/${sha}`,
+  /** Attestations of conformity issued for a batch, and the signed files received, by their SHA-256. */
+  conformityAttestation: (batchId: string, sha: string) => `conformity/${batchId}/attestazione-${sha}.pdf`,
+  conformitySigned: (batchId: string, sha: string, ext: 'p7m' | 'pdf') => `conformity/${batchId}/firmato-${sha}.${ext}`,
 };
 
 /** File names inside an archive package. */

@@ -18,6 +18,8 @@ import type { AuthStore } from '../auth/auth-store.ts';
 import { openAuthStore } from '../auth/auth-store.factory.ts';
 import { SessionStore } from '../auth/session.store.ts';
 import { openPaperStore } from '../paper/paper-store.factory.ts';
+import { openConformityStore } from '../conformity/conformity-store.factory.ts';
+import type { ConformityStore } from '../conformity/conformity-store.ts';
 import { createMailer } from '../notify/mailer.factory.ts';
 
 export interface AppServices extends Services {
@@ -27,6 +29,8 @@ export interface AppServices extends Services {
   auth: AuthStore;
   /** Login sessions in Redis. */
   sessions: SessionStore;
+  /** Verification by sampling, attestations and signed files of batches (same database as `db`, own tables). */
+  conformity: ConformityStore;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export async function createServices(config: Config, logger: Logger, opts: { met
   // After the metadata store: on PostgreSQL both create the schema under one advisory lock, on SQLite the file exists.
   const auth = await openAuthStore(config.db);
   const paper = await openPaperStore(config.db);
+  const conformity = await openConformityStore(config.db);
   const mailer = createMailer(config.notify, logger);
   const sessions = new SessionStore({
     redis,
@@ -102,6 +107,7 @@ export async function createServices(config: Config, logger: Logger, opts: { met
     redis,
     auth,
     sessions,
+    conformity,
     async close() {
       // Order matters: producers and OCR first, then the stores, Redis last.
       await pipeline.close();
@@ -109,6 +115,7 @@ export async function createServices(config: Config, logger: Logger, opts: { met
       await search.close();
       await auth.close();
       await paper.close();
+      await conformity.close();
       await mailer.close();
       await db.close();
       await store.close();

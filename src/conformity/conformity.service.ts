@@ -1,0 +1,232 @@
+// The conformity workflow of a batch: draw the verification sample, record each page's outcome, close the
+// verification with its report, issue the attestation (data, PDF, stored and fingerprinted), and receive the signed
+// attestation (checked, stored, recorded in the archive packages' manifests).
+import { randomBytes } from 'node:crypto';
+import type { Batch, MetadataStore } from '../db/metadata-store.ts';
+import { sha256 } from '../store/hash.ts';
+import { keys } from '../store/keys.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import { archivedDocuments, collectAttestation, type AttestationData } from './attestation.ts';
+import { attestationPdf } from './attestation.pdf.ts';
+import type {
+  ConformityStore,
+  IssuedAttestation,
+  PageOutcome,
+  SignedAttestation,
+  Verification,
+  VerificationReport,
+} from './conformity-store.ts';
+import { conformitySection, recordConformityInManifests, type ManifestUpdateReport } from './manifest-conformity.ts';
+import { drawSample, sampleSize, type SampleRequest } from './sample.ts';
+import { checkSignedFile, SignedFileError } from './signed-file.ts';
+
+export class ConformityError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: 404 | 409 | 422,
+    readonly code: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ConformityError';
+  }
+}
+
+export interface Actor {
+  id: string;
+  username: string;
+}
+
+export interface ConformityDeps {
+  db: MetadataStore;
+  store: ObjectStore;
+  conformity: ConformityStore;
+  comuneName: (code: string) => string;
+}
+
+export class ConformityService {
+  constructor(private readonly deps: ConformityDeps) {}
+
+  async startVerification(batch: Batch, req: SampleRequest & { seed?: string }, actor: Actor): Promise<Verification> {
+    const docs = await archivedDocuments(this.deps.db, batch.id);
+    const population = docs
+      .map((d) => ({ documentId: d.id, pages: d.pageCount ?? 0 }))
+      .filter((d) => d.pages > 0)
+      .sort((a, b) => (a.documentId < b.documentId ? -1 : 1));
+    const total = population.reduce((n, d) => n + d.pages, 0);
+    if (total === 0) throw new ConformityError('Il lotto non ha documenti archiviati da verificare', 409, 'NOTHING_ARCHIVED');
+    const seed = req.seed ?? randomBytes(8).toString('hex');
+    const pages = drawSample(population, sampleSize(total, req), seed);
+    return this.deps.conformity.createVerification({ batchId: batch.id, comune: batch.comune, seed, createdBy: actor.id, pages });
+  }
+
+  async openVerification(batchId: string): Promise<Verification> {
+    const v = await this.deps.conformity.latestVerification(batchId);
+    if (!v) throw new ConformityError('Nessuna verifica a campione per questo lotto', 404, 'NO_VERIFICATION');
+    if (v.state !== 'open') throw new ConformityError('La verifica è già chiusa: estrai un nuovo campione', 409, 'VERIFICATION_CLOSED');
+    return v;
+  }
+
+  async setPageResult(
+    batchId: string,
+    page: { documentId: string; page: number },
+    result: { outcome: PageOutcome; problem?: string },
+    actor: Actor,
+  ): Promise<Verification> {
+    const v = await this.openVerification(batchId);
+    const problem = result.problem?.trim() || null;
+    if (result.outcome === 'non conforme' && !problem)
+      throw new ConformityError('Descrivi il problema della pagina non conforme', 422, 'PROBLEM_REQUIRED');
+    const ok = await this.deps.conformity.setPageResult(v.id, page, {
+      outcome: result.outcome,
+      problem,
+      checkedBy: actor.username,
+      checkedAt: new Date().toISOString(),
+    });
+    if (!ok) throw new ConformityError('La pagina non fa parte del campione', 404, 'NOT_IN_SAMPLE');
+    return (await this.deps.conformity.getVerification(v.id))!;
+  }
+
+  async closeVerification(batchId: string, actor: Actor): Promise<Verification> {
+    const v = await this.openVerification(batchId);
+    const unchecked = v.pages.filter((p) => !p.outcome);
+    if (unchecked.length)
+      throw new ConformityError(`Restano ${unchecked.length} pagine del campione da controllare`, 409, 'SAMPLE_INCOMPLETE', {
+        unchecked: unchecked.map(({ documentId, page }) => ({ documentId, page })),
+      });
+    const docs = await archivedDocuments(this.deps.db, batchId);
+    const nonConformi = v.pages.filter((p) => p.outcome === 'non conforme');
+    const report: VerificationReport = {
+      checkedBy: { id: actor.id, username: actor.username },
+      closedAt: new Date().toISOString(),
+      sampleSize: v.pages.length,
+      pagesChecked: v.pages.length - unchecked.length,
+      population: docs.reduce((n, d) => n + (d.pageCount ?? 0), 0),
+      documents: docs.length,
+      conformi: v.pages.length - nonConformi.length,
+      nonConformi: nonConformi.length,
+      problems: nonConformi.map((p) => ({ documentId: p.documentId, page: p.page, problem: p.problem ?? '' })),
+      outcome: nonConformi.length ? 'non conforme' : 'conforme',
+    };
+    if (!(await this.deps.conformity.closeVerification(v.id, report)))
+      throw new ConformityError('La verifica è già stata chiusa', 409, 'VERIFICATION_CLOSED');
+    return (await this.deps.conformity.getVerification(v.id))!;
+  }
+
+  private async closedVerification(batchId: string): Promise<Verification & { report: VerificationReport }> {
+    const v = await this.deps.conformity.latestVerification(batchId);
+    if (!v?.report)
+      throw new ConformityError('Chiudi prima la verifica a campione del lotto', 409, 'VERIFICATION_NOT_CLOSED');
+    return v as Verification & { report: VerificationReport };
+  }
+
+  /** The attestation's content, with the hashes of the stored bytes computed now. */
+  async attestationData(batch: Batch): Promise<AttestationData> {
+    const v = await this.closedVerification(batch.id);
+    return collectAttestation(this.deps, {
+      batch,
+      comuneName: this.deps.comuneName(batch.comune),
+      verification: { id: v.id, report: v.report },
+    });
+  }
+
+  /** Renders, stores and records the attestation; refuses while a stored file differs from its manifest. */
+  async issueAttestation(batch: Batch, actor: Actor): Promise<{ pdf: Uint8Array; issued: IssuedAttestation; data: AttestationData }> {
+    const data = await this.attestationData(batch);
+    if (data.problemi.length)
+      throw new ConformityError(
+        `Attestazione non emessa: ${data.problemi.length} file del deposito non corrispondono ai manifesti`,
+        409,
+        'FIXITY_MISMATCH',
+        { problems: data.problemi },
+      );
+    if (!data.documenti.length) throw new ConformityError('Il lotto non ha documenti archiviati', 409, 'NOTHING_ARCHIVED');
+    const pdf = await attestationPdf(data);
+    const hash = sha256(pdf);
+    const key = keys.conformityAttestation(batch.id, hash);
+    const info = await this.deps.store.put(key, Buffer.from(pdf), { contentType: 'application/pdf' });
+    if (info.sha256 !== hash) throw new Error(`attestation stored as ${info.sha256}, expected ${hash}`);
+    const issued: IssuedAttestation = {
+      batchId: batch.id,
+      sha256: hash,
+      key,
+      size: pdf.length,
+      verificationId: data.verifica.id,
+      issuedBy: actor.username,
+      issuedAt: new Date().toISOString(),
+    };
+    await this.deps.conformity.recordAttestation(issued);
+    await this.deps.db.addEvent({
+      type: 'conformity.attestation_issued',
+      batchId: batch.id,
+      actor: actor.username,
+      detail: { sha256: hash, key, documents: data.totali.documenti, files: data.totali.file },
+    });
+    return { pdf, issued: (await this.deps.conformity.listAttestations(batch.id)).find((a) => a.sha256 === hash)!, data };
+  }
+
+  /** Checks, stores and records a signed attestation, then writes the conformita section of every manifest. */
+  async receiveSigned(
+    batch: Batch,
+    bytes: Buffer,
+    actor: Actor,
+  ): Promise<{ signed: SignedAttestation; manifests: ManifestUpdateReport }> {
+    const attestations = await this.deps.conformity.listAttestations(batch.id);
+    let check;
+    try {
+      check = checkSignedFile(bytes, attestations);
+    } catch (err) {
+      if (err instanceof SignedFileError) throw new ConformityError(err.message, 422, err.code);
+      throw err;
+    }
+    const attestation = attestations.find((a) => a.sha256 === check.attestationSha256)!;
+    const verification = await this.deps.conformity.getVerification(attestation.verificationId);
+    if (!verification?.report) throw new Error(`verification ${attestation.verificationId} of the attestation is not closed`);
+    const hash = sha256(bytes);
+    const key = keys.conformitySigned(batch.id, hash, check.format === 'cades' ? 'p7m' : 'pdf');
+    const info = await this.deps.store.put(key, bytes, {
+      contentType: check.format === 'cades' ? 'application/pkcs7-mime' : 'application/pdf',
+    });
+    if (info.sha256 !== hash) throw new Error(`signed file stored as ${info.sha256}, expected ${hash}`);
+    const signed: SignedAttestation = {
+      batchId: batch.id,
+      sha256: hash,
+      key,
+      size: bytes.length,
+      format: check.format,
+      attestationSha256: attestation.sha256,
+      signer: check.signer,
+      uploadedBy: actor.username,
+      uploadedAt: new Date().toISOString(),
+    };
+    await this.deps.conformity.recordSigned(signed);
+    await this.deps.db.addEvent({
+      type: 'conformity.signed_received',
+      batchId: batch.id,
+      actor: actor.username,
+      detail: { sha256: hash, key, format: check.format, attestationSha256: attestation.sha256, signer: check.signer },
+    });
+    const section = conformitySection(
+      attestation,
+      verification.report.closedAt.slice(0, 10),
+      signed,
+      verification,
+      signed.uploadedAt,
+    );
+    const manifests = await recordConformityInManifests(this.deps, { batchId: batch.id, section, actor: actor.username });
+    return { signed, manifests };
+  }
+
+  async status(batchId: string): Promise<{
+    verification: Verification | null;
+    attestations: IssuedAttestation[];
+    signed: SignedAttestation[];
+  }> {
+    const [verification, attestations, signed] = await Promise.all([
+      this.deps.conformity.latestVerification(batchId),
+      this.deps.conformity.listAttestations(batchId),
+      this.deps.conformity.listSigned(batchId),
+    ]);
+    return { verification, attestations, signed };
+  }
+}
