@@ -60,7 +60,13 @@ class Writer {
   text(raw: string, opts: { font?: PDFFont; size?: number; x?: number; color?: ReturnType<typeof rgb> } = {}): void {
     const font = opts.font ?? this.fonts.regular;
     const size = opts.size ?? 9;
-    this.page.drawText(winAnsiSafe(raw), { x: MARGIN + (opts.x ?? 0), y: this.y, size, font, color: opts.color ?? BLACK });
+    this.page.drawText(winAnsiSafe(raw), {
+      x: MARGIN + (opts.x ?? 0),
+      y: this.y,
+      size,
+      font,
+      color: opts.color ?? BLACK,
+    });
   }
   /** Wrapped paragraph; moves the cursor below it. */
   paragraph(raw: string, opts: { font?: PDFFont; size?: number; lineH?: number; indent?: number } = {}): void {
@@ -152,7 +158,10 @@ export async function attestationPdf(data: AttestationData): Promise<Uint8Array>
     w.y -= 4;
     const names = new Map(data.documenti.map((d) => [d.documentId, d.filename]));
     for (const p of v.problems)
-      w.paragraph(`• ${names.get(p.documentId) ?? p.documentId.slice(0, 12)}, pagina ${p.page}: ${p.problem}`, { size: 8.5, indent: 8 });
+      w.paragraph(`• ${names.get(p.documentId) ?? p.documentId.slice(0, 12)}, pagina ${p.page}: ${p.problem}`, {
+        size: 8.5,
+        indent: 8,
+      });
   }
 
   w.heading('Dichiarazione');
@@ -170,7 +179,11 @@ export async function attestationPdf(data: AttestationData): Promise<Uint8Array>
     ] as const)
       w.text(label, { font: fonts.bold, size: 7.5, x });
     const bytesLabel = 'Byte';
-    w.text(bytesLabel, { font: fonts.bold, size: 7.5, x: COL.sizeRight - fonts.bold.widthOfTextAtSize(bytesLabel, 7.5) });
+    w.text(bytesLabel, {
+      font: fonts.bold,
+      size: 7.5,
+      x: COL.sizeRight - fonts.bold.widthOfTextAtSize(bytesLabel, 7.5),
+    });
     w.y -= 11;
   };
   tableHeader();

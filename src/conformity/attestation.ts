@@ -51,7 +51,9 @@ export async function archivedDocuments(db: MetadataStore, batchId: string): Pro
   const docs = await db.listDocuments({ batchId, status: 'archived', limit: 1_000_000 });
   return docs
     .filter((d) => d.archiveKey)
-    .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort((a, b) =>
+      a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
 }
 
 export async function collectAttestation(

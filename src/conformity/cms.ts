@@ -47,7 +47,9 @@ export function readSignedData(der: Uint8Array, detached?: Uint8Array): SignedDa
   const certificates: X509Certificate[] = [];
   let signerSet: Tlv | undefined;
   for (const c of sd.children!.slice(3)) {
-    if (c.tag === 0xa0) for (const cert of c.children ?? []) certificates.push(new X509Certificate(Buffer.from(der.subarray(cert.start, cert.end))));
+    if (c.tag === 0xa0)
+      for (const cert of c.children ?? [])
+        certificates.push(new X509Certificate(Buffer.from(der.subarray(cert.start, cert.end))));
     if (c.tag === 0x31) signerSet = c;
   }
   if (!signerSet?.children?.length) throw new DerError('SignedData has no signer');
@@ -72,13 +74,15 @@ function readSigner(der: Uint8Array, si: Tlv, content: Buffer | null, certificat
     data[0] = 0x31;
     const md = signedAttrs.children!.find((a) => oid(der, child(a, 0, 'attribute type')) === OID_MESSAGE_DIGEST);
     const value = md ? octetString(der, child(child(md, 1, 'attribute values'), 0, 'messageDigest')) : null;
-    messageDigestMatches = value !== null && content !== null && createHash(digest).update(content).digest().equals(value);
+    messageDigestMatches =
+      value !== null && content !== null && createHash(digest).update(content).digest().equals(value);
   }
   let subject: string | null = certificates.length === 1 ? certificates[0]!.subject : null;
   let signatureValid = false;
   if (data) {
     for (const cert of certificates) {
-      const key = sigAlg === OID_RSA_PSS ? { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING } : cert.publicKey;
+      const key =
+        sigAlg === OID_RSA_PSS ? { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING } : cert.publicKey;
       let ok = false;
       try {
         ok = verify(digest, data, key, signature);

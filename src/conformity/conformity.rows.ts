@@ -1,5 +1,11 @@
 // Row ↔ record mapping shared by the SQLite and PostgreSQL conformity stores (same column names in both).
-import type { IssuedAttestation, SampledPage, SignedAttestation, Verification, VerificationReport } from './conformity-store.ts';
+import type {
+  IssuedAttestation,
+  SampledPage,
+  SignedAttestation,
+  Verification,
+  VerificationReport,
+} from './conformity-store.ts';
 
 export type Row = Record<string, unknown>;
 

@@ -54,16 +54,24 @@ export class ConformityService {
       .filter((d) => d.pages > 0)
       .sort((a, b) => (a.documentId < b.documentId ? -1 : 1));
     const total = population.reduce((n, d) => n + d.pages, 0);
-    if (total === 0) throw new ConformityError('Il lotto non ha documenti archiviati da verificare', 409, 'NOTHING_ARCHIVED');
+    if (total === 0)
+      throw new ConformityError('Il lotto non ha documenti archiviati da verificare', 409, 'NOTHING_ARCHIVED');
     const seed = req.seed ?? randomBytes(8).toString('hex');
     const pages = drawSample(population, sampleSize(total, req), seed);
-    return this.deps.conformity.createVerification({ batchId: batch.id, comune: batch.comune, seed, createdBy: actor.id, pages });
+    return this.deps.conformity.createVerification({
+      batchId: batch.id,
+      comune: batch.comune,
+      seed,
+      createdBy: actor.id,
+      pages,
+    });
   }
 
   async openVerification(batchId: string): Promise<Verification> {
     const v = await this.deps.conformity.latestVerification(batchId);
     if (!v) throw new ConformityError('Nessuna verifica a campione per questo lotto', 404, 'NO_VERIFICATION');
-    if (v.state !== 'open') throw new ConformityError('La verifica è già chiusa: estrai un nuovo campione', 409, 'VERIFICATION_CLOSED');
+    if (v.state !== 'open')
+      throw new ConformityError('La verifica è già chiusa: estrai un nuovo campione', 409, 'VERIFICATION_CLOSED');
     return v;
   }
 
@@ -91,9 +99,14 @@ export class ConformityService {
     const v = await this.openVerification(batchId);
     const unchecked = v.pages.filter((p) => !p.outcome);
     if (unchecked.length)
-      throw new ConformityError(`Restano ${unchecked.length} pagine del campione da controllare`, 409, 'SAMPLE_INCOMPLETE', {
-        unchecked: unchecked.map(({ documentId, page }) => ({ documentId, page })),
-      });
+      throw new ConformityError(
+        `Restano ${unchecked.length} pagine del campione da controllare`,
+        409,
+        'SAMPLE_INCOMPLETE',
+        {
+          unchecked: unchecked.map(({ documentId, page }) => ({ documentId, page })),
+        },
+      );
     const docs = await archivedDocuments(this.deps.db, batchId);
     const nonConformi = v.pages.filter((p) => p.outcome === 'non conforme');
     const report: VerificationReport = {
@@ -131,7 +144,10 @@ export class ConformityService {
   }
 
   /** Renders, stores and records the attestation; refuses while a stored file differs from its manifest. */
-  async issueAttestation(batch: Batch, actor: Actor): Promise<{ pdf: Uint8Array; issued: IssuedAttestation; data: AttestationData }> {
+  async issueAttestation(
+    batch: Batch,
+    actor: Actor,
+  ): Promise<{ pdf: Uint8Array; issued: IssuedAttestation; data: AttestationData }> {
     const data = await this.attestationData(batch);
     if (data.problemi.length)
       throw new ConformityError(
@@ -140,7 +156,8 @@ export class ConformityService {
         'FIXITY_MISMATCH',
         { problems: data.problemi },
       );
-    if (!data.documenti.length) throw new ConformityError('Il lotto non ha documenti archiviati', 409, 'NOTHING_ARCHIVED');
+    if (!data.documenti.length)
+      throw new ConformityError('Il lotto non ha documenti archiviati', 409, 'NOTHING_ARCHIVED');
     const pdf = await attestationPdf(data);
     const hash = sha256(pdf);
     const key = keys.conformityAttestation(batch.id, hash);
@@ -162,7 +179,11 @@ export class ConformityService {
       actor: actor.username,
       detail: { sha256: hash, key, documents: data.totali.documenti, files: data.totali.file },
     });
-    return { pdf, issued: (await this.deps.conformity.listAttestations(batch.id)).find((a) => a.sha256 === hash)!, data };
+    return {
+      pdf,
+      issued: (await this.deps.conformity.listAttestations(batch.id)).find((a) => a.sha256 === hash)!,
+      data,
+    };
   }
 
   /** Checks, stores and records a signed attestation, then writes the conformita section of every manifest. */
@@ -181,7 +202,8 @@ export class ConformityService {
     }
     const attestation = attestations.find((a) => a.sha256 === check.attestationSha256)!;
     const verification = await this.deps.conformity.getVerification(attestation.verificationId);
-    if (!verification?.report) throw new Error(`verification ${attestation.verificationId} of the attestation is not closed`);
+    if (!verification?.report)
+      throw new Error(`verification ${attestation.verificationId} of the attestation is not closed`);
     const hash = sha256(bytes);
     const key = keys.conformitySigned(batch.id, hash, check.format === 'cades' ? 'p7m' : 'pdf');
     const info = await this.deps.store.put(key, bytes, {
@@ -213,7 +235,11 @@ export class ConformityService {
       verification,
       signed.uploadedAt,
     );
-    const manifests = await recordConformityInManifests(this.deps, { batchId: batch.id, section, actor: actor.username });
+    const manifests = await recordConformityInManifests(this.deps, {
+      batchId: batch.id,
+      section,
+      actor: actor.username,
+    });
     return { signed, manifests };
   }
 

@@ -37,7 +37,8 @@ export function readTlv(buf: Uint8Array, offset = 0, depth = 0): Tlv {
     const children: Tlv[] = [];
     for (;;) {
       if (pos + 2 > buf.length) throw new DerError('unterminated indefinite-length element');
-      if (buf[pos] === 0 && buf[pos + 1] === 0) return { tag, constructed, start: offset, contentStart: offset + 2, end: pos + 2, indefinite: true, children };
+      if (buf[pos] === 0 && buf[pos + 1] === 0)
+        return { tag, constructed, start: offset, contentStart: offset + 2, end: pos + 2, indefinite: true, children };
       const child = readTlv(buf, pos, depth + 1);
       children.push(child);
       pos = child.end;
@@ -56,7 +57,7 @@ export function readTlv(buf: Uint8Array, offset = 0, depth = 0): Tlv {
   let children: Tlv[] | null = null;
   if (constructed) {
     children = [];
-    for (let p = contentStart; p < end; ) {
+    for (let p = contentStart; p < end;) {
       const child = readTlv(buf, p, depth + 1);
       if (child.end > end) throw new DerError('ASN.1 child overruns its parent');
       children.push(child);

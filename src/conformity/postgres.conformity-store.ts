@@ -132,7 +132,9 @@ export class PostgresConformityStore implements ConformityStore {
     const rows = await this.query(`SELECT * FROM ${this.t('conformity_verifications')} WHERE id = $1`, [id]);
     if (!rows[0]) return null;
     const pages = (
-      await this.query(`SELECT * FROM ${this.t('conformity_sample')} WHERE verification_id = $1 ORDER BY position`, [id])
+      await this.query(`SELECT * FROM ${this.t('conformity_sample')} WHERE verification_id = $1 ORDER BY position`, [
+        id,
+      ])
     ).map(pageFromRow);
     return verificationFromRow(rows[0], pages);
   }
@@ -146,7 +148,15 @@ export class PostgresConformityStore implements ConformityStore {
       `UPDATE ${this.t('conformity_sample')} SET outcome = $1, problem = $2, checked_by = $3, checked_at = $4
        WHERE verification_id = $5 AND document_id = $6 AND page = $7
          AND EXISTS (SELECT 1 FROM ${this.t('conformity_verifications')} WHERE id = $5 AND state = 'open')`,
-      clean([result.outcome, result.problem, result.checkedBy, result.checkedAt, verificationId, page.documentId, page.page]),
+      clean([
+        result.outcome,
+        result.problem,
+        result.checkedBy,
+        result.checkedAt,
+        verificationId,
+        page.documentId,
+        page.page,
+      ]),
     );
     return rowCount === 1;
   }

@@ -47,20 +47,26 @@ function parse(der: Buffer, detached?: Buffer): SignedData {
     return readSignedData(der, detached);
   } catch (err) {
     // Anything the reader or X509Certificate refuses is a malformed envelope, never a server error.
-    const why = err instanceof DerError ? err.message : `certificato o struttura illeggibile (${(err as Error).message})`;
+    const why =
+      err instanceof DerError ? err.message : `certificato o struttura illeggibile (${(err as Error).message})`;
     throw new SignedFileError(`Busta di firma non valida: ${why}`, 'NOT_SIGNED');
   }
 }
 
 function requireValid(sd: SignedData): string | null {
   const signer = sd.signers.find((s) => s.signatureValid && s.messageDigestMatches !== false);
-  if (!signer) throw new SignedFileError('La firma non è verificabile sul contenuto (firma o impronta non corrispondono)', 'BAD_SIGNATURE');
+  if (!signer)
+    throw new SignedFileError(
+      'La firma non è verificabile sul contenuto (firma o impronta non corrispondono)',
+      'BAD_SIGNATURE',
+    );
   return signer.subject;
 }
 
 export function checkCades(bytes: Buffer, issued: readonly IssuedRef[]): SignedFileCheck {
   const sd = parse(p7mDer(bytes));
-  if (!sd.content) throw new SignedFileError('La busta .p7m non contiene il documento firmato (firma staccata)', 'NOT_SIGNED');
+  if (!sd.content)
+    throw new SignedFileError('La busta .p7m non contiene il documento firmato (firma staccata)', 'NOT_SIGNED');
   const hash = sha256(sd.content);
   if (!issued.some((a) => a.sha256 === hash))
     throw new SignedFileError(
@@ -73,7 +79,8 @@ export function checkCades(bytes: Buffer, issued: readonly IssuedRef[]): SignedF
 const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g;
 
 export function checkPades(bytes: Buffer, issued: readonly IssuedRef[]): SignedFileCheck {
-  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new SignedFileError('Il file non è un PDF', 'NOT_SIGNED');
+  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-')
+    throw new SignedFileError('Il file non è un PDF', 'NOT_SIGNED');
   const text = bytes.toString('latin1');
   const ranges = [...text.matchAll(BYTE_RANGE)];
   if (!ranges.length) throw new SignedFileError('Il PDF non contiene una firma (/ByteRange assente)', 'NOT_SIGNED');
@@ -86,13 +93,17 @@ export function checkPades(bytes: Buffer, issued: readonly IssuedRef[]): SignedF
   const signedBytes = Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]);
   const match = issued.find((x) => x.size <= signedBytes.length && sha256(bytes.subarray(0, x.size)) === x.sha256);
   if (!match)
-    throw new SignedFileError('Il PDF firmato non parte da un’attestazione emessa per questo lotto', 'NOT_OUR_ATTESTATION');
+    throw new SignedFileError(
+      'Il PDF firmato non parte da un’attestazione emessa per questo lotto',
+      'NOT_OUR_ATTESTATION',
+    );
   const sd = parse(Buffer.from(hex, 'hex'), signedBytes);
   return { format: 'pades', attestationSha256: match.sha256, signer: requireValid(sd) };
 }
 
 /** CAdES or PAdES by content (a PDF header means PAdES), whatever the file's name says. */
 export function checkSignedFile(bytes: Buffer, issued: readonly IssuedRef[]): SignedFileCheck {
-  if (!issued.length) throw new SignedFileError('Nessuna attestazione è stata emessa per questo lotto', 'NOT_OUR_ATTESTATION');
+  if (!issued.length)
+    throw new SignedFileError('Nessuna attestazione è stata emessa per questo lotto', 'NOT_OUR_ATTESTATION');
   return bytes.subarray(0, 5).toString('latin1') === '%PDF-' ? checkPades(bytes, issued) : checkCades(bytes, issued);
 }

@@ -59,7 +59,8 @@ export class SqliteConformityStore implements ConformityStore {
         this.db.prepare('DELETE FROM conformity_sample WHERE verification_id = ?').run(o.id);
         this.db.prepare('DELETE FROM conformity_verifications WHERE id = ?').run(o.id);
       }
-      const seq = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS s FROM conformity_verifications').get() as Row).s;
+      const seq = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS s FROM conformity_verifications').get() as Row)
+        .s;
       this.db
         .prepare(
           `INSERT INTO conformity_verifications (id, batch_id, comune, state, seed, created_by, created_at, seq)
@@ -101,7 +102,16 @@ export class SqliteConformityStore implements ConformityStore {
          WHERE verification_id = ? AND document_id = ? AND page = ?
            AND EXISTS (SELECT 1 FROM conformity_verifications WHERE id = ? AND state = 'open')`,
       )
-      .run(result.outcome, result.problem, result.checkedBy, result.checkedAt, verificationId, page.documentId, page.page, verificationId);
+      .run(
+        result.outcome,
+        result.problem,
+        result.checkedBy,
+        result.checkedAt,
+        verificationId,
+        page.documentId,
+        page.page,
+        verificationId,
+      );
     return info.changes === 1;
   }
 

@@ -183,7 +183,8 @@ export function conformityRoutes(services: AppServices): FastifyPluginAsync {
       }),
       async (req, reply) => {
         const batch = await batchOf(req);
-        if (!req.isMultipart()) throw new ConformityError('Invia il file come multipart/form-data', 422, 'NOT_MULTIPART');
+        if (!req.isMultipart())
+          throw new ConformityError('Invia il file come multipart/form-data', 422, 'NOT_MULTIPART');
         let data: Buffer | undefined;
         for await (const part of req.parts()) {
           if (part.type !== 'file') continue;
