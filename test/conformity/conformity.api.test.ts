@@ -1,0 +1,333 @@
+// Conformity of a batch's image copies over real HTTP, on the S3 adapter (s3rver): a reproducible sample, page
+// outcomes, the closing report, the attestation whose hashes equal the stored bytes (read back from the PDF with
+// pdf.js), a .p7m signed here with openssl accepted and recorded in every manifest (schema-valid, fixity clean,
+// kept by a rebuild), other files refused, another Comune's staff answered 404, and a tampered file refused.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
+import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
+import { extractPdfText } from '../../src/ocr/pdf-text.ts';
+import { auditFixity } from '../../src/store/fixity.ts';
+import { sha256 } from '../../src/store/hash.ts';
+import { PACKAGE_FILES } from '../../src/store/keys.ts';
+import type { Manifest } from '../../src/store/manifest.ts';
+import { exportPdvToFile } from '../../src/store/pdv-export.ts';
+import { verifyPdv } from '../../src/store/pdv-verify.ts';
+import { rebuildFromStore } from '../../src/store/rebuild.ts';
+import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
+import { startApi } from '../helpers/http.ts';
+import { validateManifestJson } from '../helpers/manifest-validator.ts';
+import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { archiveDocument, type ArchivedDocument } from './archived-batch.ts';
+
+let world: World;
+let api: Awaited<ReturnType<typeof startApi>>;
+let lugo: BearerCaller; // archivist of Lugo, the batch's Comune
+let bagnacavallo: BearerCaller; // archivist of another Comune of the union
+let batchId: string;
+let docs: ArchivedDocument[];
+let attestationPdf: Buffer;
+
+const call = (method: string, p: string, caller: BearerCaller, body?: unknown) =>
+  fetch(`${api.url}/api/batches/${batchId}${p}`, {
+    method,
+    headers: { ...caller.headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+const upload = (bytes: Buffer, name: string, caller = lugo) => {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
+  return fetch(`${api.url}/api/batches/${batchId}/attestation/signed`, {
+    method: 'POST',
+    headers: caller.headers,
+    body: form,
+  });
+};
+const manifestOf = async (d: ArchivedDocument) =>
+  JSON.parse(
+    (await world.services.store.getBuffer(`${d.archiveKey}/${PACKAGE_FILES.manifest}`)).toString(),
+  ) as Manifest;
+
+beforeAll(async () => {
+  world = await createWorld(
+    {
+      union: {
+        name: 'Unione della Bassa Romagna',
+        comuni: [
+          { code: 'E730', name: 'Lugo' },
+          { code: 'A547', name: 'Bagnacavallo' },
+        ],
+      },
+    },
+    { workers: false, store: 's3' },
+  );
+  const { db, store } = world.services;
+  const batch = await db.createBatch({ label: 'Scatola 14 — pratiche 1987', source: 'upload', comune: 'E730' });
+  batchId = batch.id;
+  docs = [];
+  for (const [tag, pages] of [
+    ['pratica-pe-12-1987', 7],
+    ['pratica-pe-13-1987', 3],
+    ['tavola-unica', 1],
+  ] as const)
+    docs.push(await archiveDocument({ db, store }, batchId, tag, pages));
+  // A document of the batch still being processed is not part of the attestation.
+  await db.createDocument({
+    id: 'f'.repeat(64),
+    sha256: 'f'.repeat(64),
+    batchId,
+    filename: 'in-corso.tif',
+    mediaType: 'image/tiff',
+    size: 1,
+  });
+  api = await startApi(world.services);
+  lugo = await bearerUser(world.services, 'archivist', { comune: 'E730' });
+  bagnacavallo = await bearerUser(world.services, 'archivist', { comune: 'A547' });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.app.close();
+  await world?.close();
+});
+
+describe('verification by sampling', () => {
+  it('draws the same pages for the same seed among the archived documents', async () => {
+    const a = await call('POST', '/verification/sample', lugo, { size: 5, seed: 'scatola-14' });
+    expect(a.status, await a.clone().text()).toBe(201);
+    const first = await a.json();
+    const b = await (await call('POST', '/verification/sample', lugo, { size: 5, seed: 'scatola-14' })).json();
+    expect(b.pages.map((p: any) => [p.documentId, p.page])).toEqual(
+      first.pages.map((p: any) => [p.documentId, p.page]),
+    );
+    expect(first.pages).toHaveLength(5);
+    const pagesOf = new Map(docs.map((d) => [d.id, d.pages]));
+    for (const p of first.pages) expect(p.page).toBeLessThanOrEqual(pagesOf.get(p.documentId)!);
+    const byPercent = await (
+      await call('POST', '/verification/sample', lugo, { percent: 50, seed: 'scatola-14' })
+    ).json();
+    expect(byPercent.pages).toHaveLength(6); // 50 % of 11 pages, rounded up
+    expect((await call('POST', '/verification/sample', lugo, {})).status).toBe(400);
+  });
+
+  it('answers 404 to the staff of another Comune, as for a missing batch', async () => {
+    expect((await call('POST', '/verification/sample', bagnacavallo, { size: 2 })).status).toBe(404);
+    expect((await call('GET', '/conformity', bagnacavallo)).status).toBe(404);
+    expect((await call('GET', '/attestation', bagnacavallo)).status).toBe(404);
+    expect((await call('GET', '/attestation.pdf', bagnacavallo)).status).toBe(404);
+    expect((await upload(Buffer.from('x'), 'x.p7m', bagnacavallo)).status).toBe(404);
+  });
+
+  it('records each page, refuses to close early and closes with the report of who checked what', async () => {
+    const v = await (await call('POST', '/verification/sample', lugo, { size: 4, seed: 'verbale' })).json();
+    expect((await call('GET', '/attestation.pdf', lugo)).status).toBe(409);
+    const early = await call('POST', '/verification/close', lugo);
+    expect(early.status).toBe(409);
+    expect((await early.json()).error.code).toBe('SAMPLE_INCOMPLETE');
+    const [bad, ...good] = v.pages as Array<{ documentId: string; page: number }>;
+    const url = (p: { documentId: string; page: number }) => `/verification/pages/${p.documentId}/${p.page}`;
+    expect((await call('PUT', url(bad!), lugo, { outcome: 'non conforme' })).status).toBe(422);
+    expect(
+      (await call('PUT', url(bad!), lugo, { outcome: 'non conforme', problem: 'margine tagliato in basso' })).status,
+    ).toBe(200);
+    for (const p of good) expect((await call('PUT', url(p), lugo, { outcome: 'conforme' })).status).toBe(200);
+    const outside = { documentId: docs[2]!.id, page: 99 };
+    expect((await call('PUT', url(outside), lugo, { outcome: 'conforme' })).status).toBe(404);
+    // The page was re-scanned and checked again: the last outcome counts.
+    expect((await call('PUT', url(bad!), lugo, { outcome: 'conforme' })).status).toBe(200);
+
+    const closed = await call('POST', '/verification/close', lugo);
+    expect(closed.status).toBe(200);
+    const { report } = await closed.json();
+    expect(report).toMatchObject({
+      checkedBy: { id: lugo.user.id, username: lugo.user.username },
+      sampleSize: 4,
+      pagesChecked: 4,
+      population: 11,
+      documents: 3,
+      conformi: 4,
+      nonConformi: 0,
+      outcome: 'conforme',
+    });
+    expect((await call('PUT', url(bad!), lugo, { outcome: 'conforme' })).status).toBe(409);
+  });
+});
+
+describe('attestation', () => {
+  it('lists every file of every archived document with the SHA-256 of the stored bytes', async () => {
+    const res = await call('GET', '/attestation', lugo);
+    expect(res.status).toBe(200);
+    const data = await res.json();
+    expect(data).toMatchObject({
+      ente: { codice: 'E730', nome: 'Lugo' },
+      problemi: [],
+      totali: { documenti: 3, file: 12 },
+    });
+    // Independently: every object under each package, hashed from the store.
+    for (const d of docs) {
+      const listed = data.documenti.find((x: any) => x.documentId === d.id);
+      const stored: Array<[string, string]> = [];
+      for await (const key of world.services.store.list(`${d.archiveKey}/`))
+        stored.push([key, sha256(await world.services.store.getBuffer(key))]);
+      expect(listed.files.map((f: any) => [f.key, f.sha256]).sort()).toEqual(stored.sort());
+    }
+    expect(data.documenti.map((d: any) => d.filename)).not.toContain('in-corso.tif');
+  });
+
+  it('issues the same PDF twice, whose text carries every stored hash', async () => {
+    const one = await call('GET', '/attestation.pdf', lugo);
+    expect(one.status).toBe(200);
+    expect(one.headers.get('content-type')).toBe('application/pdf');
+    attestationPdf = Buffer.from(await one.arrayBuffer());
+    expect(one.headers.get('x-faldone-sha256')).toBe(sha256(attestationPdf));
+    const two = Buffer.from(await (await call('GET', '/attestation.pdf', lugo)).arrayBuffer());
+    expect(two.equals(attestationPdf)).toBe(true);
+
+    const text = (await extractPdfText(attestationPdf)).join('\n');
+    expect(text).toContain('ATTESTAZIONE DI CONFORMIT');
+    expect(text).toContain('COMUNE DI LUGO');
+    expect(text).toContain('Scatola 14');
+    expect(text).toContain('Nome e cognome');
+    const hashes = new Set(text.match(/\b[0-9a-f]{64}\b/g));
+    for (const d of docs)
+      for await (const key of world.services.store.list(`${d.archiveKey}/`))
+        expect(hashes.has(sha256(await world.services.store.getBuffer(key))), key).toBe(true);
+    // Stored beside the batch under its own hash, and recorded as issued.
+    const status = await (await call('GET', '/conformity', lugo)).json();
+    expect(status.attestations).toHaveLength(1);
+    expect(status.attestations[0].sha256).toBe(sha256(attestationPdf));
+    expect(sha256(await world.services.store.getBuffer(status.attestations[0].key))).toBe(sha256(attestationPdf));
+  });
+});
+
+describe('signed attestation', () => {
+  let dir: string;
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const p7m = (content: Buffer): Buffer => {
+    writeFileSync(path.join(dir, 'in.pdf'), content);
+    openssl(
+      'cms',
+      '-sign',
+      '-binary',
+      '-nodetach',
+      '-in',
+      'in.pdf',
+      '-signer',
+      'cert.pem',
+      '-inkey',
+      'key.pem',
+      '-outform',
+      'DER',
+      '-out',
+      'out.p7m',
+    );
+    return readFileSync(path.join(dir, 'out.p7m'));
+  };
+  beforeAll(() => {
+    dir = world.dataDir;
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'cert.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Maria Verdi/O=Comune di Lugo',
+    );
+  });
+
+  it('refuses a random file and an envelope of other content', async () => {
+    const random = await upload(Buffer.from('%%% non è una busta di firma %%%'.repeat(10)), 'attestazione.pdf.p7m');
+    expect(random.status).toBe(422);
+    expect((await random.json()).error.code).toBe('NOT_SIGNED');
+    const other = await upload(p7m(Buffer.from('%PDF-1.7\nun altro documento\n%%EOF\n')), 'altro.pdf.p7m');
+    expect(other.status).toBe(422);
+    expect((await other.json()).error.code).toBe('NOT_OUR_ATTESTATION');
+    expect((await (await call('GET', '/conformity', lugo)).json()).signed).toEqual([]);
+  });
+
+  it('accepts the .p7m of the issued attestation and records it in every manifest', async () => {
+    const signedBytes = p7m(attestationPdf);
+    const res = await upload(signedBytes, 'attestazione.pdf.p7m');
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { signed, manifests } = await res.json();
+    expect(signed).toMatchObject({
+      format: 'cades',
+      sha256: sha256(signedBytes),
+      attestationSha256: sha256(attestationPdf),
+    });
+    expect(signed.signer).toContain('Maria Verdi');
+    expect(manifests).toEqual({ documents: 3, problems: [] });
+    expect(sha256(await world.services.store.getBuffer(signed.key))).toBe(sha256(signedBytes));
+    expect(signed.key.startsWith(`conformity/${batchId}/`)).toBe(true);
+
+    for (const d of docs) {
+      const m = await manifestOf(d);
+      expect(validateManifestJson(m), JSON.stringify(validateManifestJson.errors)).toBe(true);
+      expect(m.verifica.conformitaCopieImmagineSuSupportoInformatico).toBe(true);
+      expect(m.conformita).toMatchObject({
+        attestazione: { sha256: sha256(attestationPdf) },
+        firma: { sha256: sha256(signedBytes), formato: 'CAdES', chiave: signed.key },
+        verifica: { esito: 'conforme', campione: 4, verificatoDa: lugo.user.username },
+      });
+      expect(m.tracciatureModifiche.at(-1)).toMatchObject({
+        tipo: 'conformity.attested',
+        soggetto: lugo.user.username,
+      });
+      const events = await world.services.db.listEvents({ documentId: d.id });
+      expect(events.map((e) => e.type)).toContain('conformity.attested');
+    }
+    const audit = await world.services.auth.listAudit({ action: 'conformity.signed' });
+    expect(audit.entries).toHaveLength(1);
+    expect(audit.entries[0]).toMatchObject({ targetId: batchId, comune: 'E730' });
+  });
+
+  it('keeps the fixity audit clean, the PdV verifiable and the conformity through a rebuild', async () => {
+    const fixity = await auditFixity(world.services);
+    expect(fixity.problems).toEqual([]);
+    const out = path.join(world.dataDir, 'pdv.tar');
+    await exportPdvToFile(world.services, out, { selection: {}, id: 'pdv-conformita' });
+    expect((await verifyPdv(out)).ok).toBe(true);
+
+    const dbPath = world.services.config.db.path + '.rebuilt';
+    const searchPath = world.services.config.search.path + '.rebuilt';
+    const freshDb = new SqliteMetadataStore(dbPath);
+    const freshSearch = createSqliteSearchIndex({ path: searchPath });
+    try {
+      const before = await manifestOf(docs[0]!);
+      const report = await rebuildFromStore({ store: world.services.store, db: freshDb, search: freshSearch });
+      expect(report.problems).toEqual([]);
+      expect((await freshDb.listEvents({ documentId: docs[0]!.id })).map((e) => e.type)).toContain(
+        'conformity.attested',
+      );
+      expect(await manifestOf(docs[0]!)).toEqual(before);
+    } finally {
+      await freshSearch.close();
+      await freshDb.close();
+      await rm(dbPath, { force: true });
+      await rm(searchPath, { force: true });
+    }
+  });
+});
+
+describe('a stored file altered after archiving', () => {
+  it('is reported by the attestation, which is then refused', async () => {
+    const key = `${docs[1]!.archiveKey}/${PACKAGE_FILES.pdf}`;
+    await world.services.store.put(key, Buffer.from('%PDF-1.7\n% sostituito di nascosto\n%%EOF\n'));
+    const data = await (await call('GET', '/attestation', lugo)).json();
+    expect(data.problemi).toEqual([expect.objectContaining({ kind: 'altered', key })]);
+    const res = await call('GET', '/attestation.pdf', lugo);
+    expect(res.status).toBe(409);
+    const body = await res.json();
+    expect(body.error.code).toBe('FIXITY_MISMATCH');
+    expect(body.error.problems[0].key).toBe(key);
+  });
+});
