@@ -92,8 +92,8 @@ class Writer {
     if (line) flush();
   }
   heading(raw: string): void {
-    this.ensure(30);
-    this.y -= 10;
+    this.ensure(40);
+    this.y -= 20;
     this.text(raw, { font: this.fonts.bold, size: 11 });
     this.y -= 4;
     this.page.drawLine({
@@ -191,7 +191,11 @@ export async function attestationPdf(data: AttestationData): Promise<Uint8Array>
     const before = w.page;
     w.ensure(12 + 10 * Math.min(d.files.length, 2));
     if (w.page !== before) tableHeader();
-    w.text(`${i + 1}. ${d.filename} — ${d.pages} pagine — documento ${d.documentId}`, { font: fonts.bold, size: 7 });
+    // The document's id is the SHA-256 of its original, listed in the rows below.
+    const head = winAnsiSafe(`${i + 1}. ${d.filename} — ${d.pages} ${d.pages === 1 ? 'pagina' : 'pagine'}`);
+    let size = 7.5;
+    while (size > 5 && fonts.bold.widthOfTextAtSize(head, size) > CONTENT_W) size -= 0.25;
+    w.text(head, { font: fonts.bold, size });
     w.y -= 10;
     for (const f of d.files) {
       const page = w.page;
