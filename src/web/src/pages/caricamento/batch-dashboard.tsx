@@ -14,6 +14,7 @@ import { stepLabel } from '../../status.ts';
 import type { BatchDetail, BatchDocument, BatchItem } from '../../types.ts';
 import { useUnion } from '../../union.ts';
 import { useBatchLive, type LiveMode } from './batch-live.ts';
+import { ConformityPanel } from './conformity-panel.tsx';
 
 export interface BatchDashboardProps {
   batchId: string;
@@ -124,6 +125,7 @@ export function BatchDashboard({ batchId }: BatchDashboardProps) {
           </ul>
         </details>
       )}
+      {can('batches.read') && <ConformityPanel batchId={batchId} documents={detail.documents} />}
     </section>
   );
 }
