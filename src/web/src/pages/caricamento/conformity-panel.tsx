@@ -218,7 +218,7 @@ function SampleForm({ busy, again, onSubmit }: { busy: boolean; again: boolean; 
       }}
     >
       <label>
-        Campione{' '}
+        Dimensione del campione{' '}
         <input
           type="number"
           min="1"
@@ -230,7 +230,7 @@ function SampleForm({ busy, again, onSubmit }: { busy: boolean; again: boolean; 
         />
       </label>
       <select
-        aria-label="Unità del campione"
+        aria-label="Unità"
         value={mode}
         onChange={(e) => setMode(e.currentTarget.value as 'size' | 'percent')}
       >
