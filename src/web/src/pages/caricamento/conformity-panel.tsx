@@ -229,11 +229,7 @@ function SampleForm({ busy, again, onSubmit }: { busy: boolean; again: boolean; 
           onInput={(e) => setValue(e.currentTarget.value)}
         />
       </label>
-      <select
-        aria-label="Unità"
-        value={mode}
-        onChange={(e) => setMode(e.currentTarget.value as 'size' | 'percent')}
-      >
+      <select aria-label="Unità" value={mode} onChange={(e) => setMode(e.currentTarget.value as 'size' | 'percent')}>
         <option value="percent">% delle pagine</option>
         <option value="size">pagine</option>
       </select>
