@@ -49,6 +49,9 @@ export async function auditFixity(
   let files = 0;
   let bytes = 0;
   let done = 0;
+  // Objects outside the packages that manifests cite by hash (the attestation of conformity and its signed file,
+  // shared by every document of a batch): each is re-read once.
+  const cited = new Map<string, { sha256: string; from: string }>();
   for (const [pkg, present] of packages) {
     opts.onProgress?.(done++, packages.size);
     if (!present.includes(PACKAGE_FILES.manifest)) {
@@ -68,6 +71,10 @@ export async function auditFixity(
         detail: (err as Error).message,
       });
       continue;
+    }
+    if (manifest.conformita) {
+      for (const c of [manifest.conformita.attestazione, manifest.conformita.firma])
+        if (!cited.has(c.chiave)) cited.set(c.chiave, { sha256: c.sha256, from: pkg });
     }
     const listed = new Set(manifest.files.map((f) => f.name));
     for (const f of present) {
@@ -93,6 +100,14 @@ export async function auditFixity(
         });
       }
     }
+  }
+  for (const [key, want] of cited) {
+    const info = await readFingerprint(deps.store, key);
+    files++;
+    bytes += info?.size ?? 0;
+    if (!info) problems.push({ kind: 'missing', key, detail: `cited by ${want.from}/${PACKAGE_FILES.manifest}` });
+    else if (info.sha256 !== want.sha256)
+      problems.push({ kind: 'altered', key, detail: `expected ${want.sha256}, found ${info.sha256}` });
   }
   opts.onProgress?.(packages.size, packages.size);
   if (deps.db) {

@@ -319,6 +319,19 @@ describe('signed attestation', () => {
 });
 
 describe('a stored file altered after archiving', () => {
+  it('is reported by the fixity audit when it is the signed attestation cited by the manifests', async () => {
+    const { signed } = await (await call('GET', '/conformity', lugo)).json();
+    const original = await world.services.store.getBuffer(signed[0].key);
+    await world.services.store.put(signed[0].key, Buffer.concat([original, Buffer.from('x')]));
+    try {
+      const report = await auditFixity(world.services);
+      expect(report.problems).toEqual([expect.objectContaining({ kind: 'altered', key: signed[0].key })]);
+    } finally {
+      await world.services.store.put(signed[0].key, original);
+    }
+    expect((await auditFixity(world.services)).ok).toBe(true);
+  });
+
   it('is reported by the attestation, which is then refused', async () => {
     const key = `${docs[1]!.archiveKey}/${PACKAGE_FILES.pdf}`;
     await world.services.store.put(key, Buffer.from('%PDF-1.7\n% sostituito di nascosto\n%%EOF\n'));
