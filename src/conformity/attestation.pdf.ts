@@ -152,6 +152,10 @@ export async function attestationPdf(data: AttestationData): Promise<Uint8Array>
   w.field('Campione', `${fmtInt(v.sampleSize)} pagine, controllate ${fmtInt(v.pagesChecked)}`);
   w.field('Esiti', `${fmtInt(v.conformi)} conformi, ${fmtInt(v.nonConformi)} non conformi`);
   w.field('Esito della verifica', v.outcome.toUpperCase());
+  w.ensure(13);
+  w.text('Verbale (SHA-256)', { font: fonts.bold, size: 9 });
+  w.text(v.verbale.sha256, { font: fonts.mono, size: 7, x: 150 });
+  w.y -= 13;
   if (v.problems.length) {
     w.y -= 2;
     w.text('Problemi rilevati:', { font: fonts.bold, size: 9 });

@@ -37,7 +37,7 @@ export interface AttestationData {
   lotto: { id: string; etichetta: string; creato: string };
   /** Date of the attestation (yyyy-mm-dd): the day the verification was closed, so a re-issue is identical. */
   data: string;
-  verifica: VerificationReport & { id: string };
+  verifica: VerificationReport & { id: string; verbale: { chiave: string; sha256: string } };
   documenti: AttestedDocument[];
   totali: { documenti: number; file: number; byte: number };
   /** Differences between the stored bytes and the manifests: an attestation is issued only when this is empty. */
@@ -58,7 +58,11 @@ export async function archivedDocuments(db: MetadataStore, batchId: string): Pro
 
 export async function collectAttestation(
   deps: { db: MetadataStore; store: ObjectStore },
-  input: { batch: Batch; comuneName: string; verification: { id: string; report: VerificationReport } },
+  input: {
+    batch: Batch;
+    comuneName: string;
+    verification: { id: string; report: VerificationReport; verbale: { chiave: string; sha256: string } };
+  },
 ): Promise<AttestationData> {
   const problems: AttestationProblem[] = [];
   const documents: AttestedDocument[] = [];
@@ -111,7 +115,7 @@ export async function collectAttestation(
     ente: { codice: input.batch.comune, nome: input.comuneName },
     lotto: { id: input.batch.id, etichetta: input.batch.label, creato: input.batch.createdAt },
     data: report.closedAt.slice(0, 10),
-    verifica: { id: input.verification.id, ...report },
+    verifica: { id: input.verification.id, ...report, verbale: input.verification.verbale },
     documenti: documents,
     totali: { documenti: documents.length, file: documents.reduce((n, d) => n + d.files.length, 0), byte: bytes },
     problemi: problems,

@@ -3,7 +3,7 @@
 // attestation (checked, stored, recorded in the archive packages' manifests).
 import { randomBytes } from 'node:crypto';
 import type { Batch, MetadataStore } from '../db/metadata-store.ts';
-import { sha256 } from '../store/hash.ts';
+import { readFingerprint, sha256 } from '../store/hash.ts';
 import { keys } from '../store/keys.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { archivedDocuments, collectAttestation, type AttestationData } from './attestation.ts';
@@ -123,7 +123,31 @@ export class ConformityService {
     };
     if (!(await this.deps.conformity.closeVerification(v.id, report)))
       throw new ConformityError('La verifica è già stata chiusa', 409, 'VERIFICATION_CLOSED');
-    return (await this.deps.conformity.getVerification(v.id))!;
+    const closed = (await this.deps.conformity.getVerification(v.id))!;
+    await this.storedReport(closed);
+    return closed;
+  }
+
+  /** The closed verification as JSON in the store beside the batch: written when missing (its content is fixed once
+   * closed), refused when the stored copy differs. */
+  private async storedReport(v: Verification): Promise<{ chiave: string; sha256: string }> {
+    const chiave = keys.conformityReport(v.batchId, v.id);
+    const body = Buffer.from(JSON.stringify(v, null, 2));
+    const hash = sha256(body);
+    const stored = await readFingerprint(this.deps.store, chiave);
+    if (stored?.sha256 === hash) return { chiave, sha256: hash };
+    if (stored)
+      throw new ConformityError(
+        'Il verbale della verifica nel deposito non corrisponde a quello registrato',
+        409,
+        'FIXITY_MISMATCH',
+        {
+          problems: [{ kind: 'altered', key: chiave, detail: `atteso ${hash}, trovato ${stored.sha256}` }],
+        },
+      );
+    const info = await this.deps.store.put(chiave, body, { contentType: 'application/json' });
+    if (info.sha256 !== hash) throw new Error(`verification report stored as ${info.sha256}, expected ${hash}`);
+    return { chiave, sha256: hash };
   }
 
   private async closedVerification(batchId: string): Promise<Verification & { report: VerificationReport }> {
@@ -139,7 +163,7 @@ export class ConformityService {
     return collectAttestation(this.deps, {
       batch,
       comuneName: this.deps.comuneName(batch.comune),
-      verification: { id: v.id, report: v.report },
+      verification: { id: v.id, report: v.report, verbale: await this.storedReport(v) },
     });
   }
 
@@ -233,6 +257,7 @@ export class ConformityService {
       verification.report.closedAt.slice(0, 10),
       signed,
       verification,
+      await this.storedReport(verification),
       signed.uploadedAt,
     );
     const manifests = await recordConformityInManifests(this.deps, {

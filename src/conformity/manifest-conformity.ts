@@ -16,6 +16,7 @@ export function conformitySection(
   attestationDate: string,
   signed: SignedAttestation,
   verification: Verification,
+  verbale: { chiave: string; sha256: string },
   at: string,
 ): ManifestConformity {
   const r = verification.report;
@@ -38,6 +39,7 @@ export function conformitySection(
       conformi: r.conformi,
       nonConformi: r.nonConformi,
       esito: r.outcome,
+      verbale,
     },
     registrata: at,
   };

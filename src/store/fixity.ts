@@ -73,7 +73,8 @@ export async function auditFixity(
       continue;
     }
     if (manifest.conformita) {
-      for (const c of [manifest.conformita.attestazione, manifest.conformita.firma])
+      const { attestazione, firma, verifica } = manifest.conformita;
+      for (const c of [attestazione, firma, ...(verifica.verbale ? [verifica.verbale] : [])])
         if (!cited.has(c.chiave)) cited.set(c.chiave, { sha256: c.sha256, from: pkg });
     }
     const listed = new Set(manifest.files.map((f) => f.name));

@@ -18,6 +18,9 @@ export const keys = {
   quarantine: (sha: string) => `quarantine/${sha}`,
   /** Attestations of conformity issued for a batch, and the signed files received, by their SHA-256. */
   conformityAttestation: (batchId: string, sha: string) => `conformity/${batchId}/attestazione-${sha}.pdf`,
+  /** The closed verification by sampling (every sampled page with its outcome, and the report), as JSON. */
+  conformityReport: (batchId: string, verificationId: string) =>
+    `conformity/${batchId}/verifica-${verificationId}.json`,
   conformitySigned: (batchId: string, sha: string, ext: 'p7m' | 'pdf') => `conformity/${batchId}/firmato-${sha}.${ext}`,
 };
 

@@ -186,6 +186,8 @@ describe('attestation', () => {
     expect(two.equals(attestationPdf)).toBe(true);
 
     const text = (await extractPdfText(attestationPdf)).join('\n');
+    const { verifica } = await (await call('GET', '/attestation', lugo)).json();
+    expect(text).toContain(verifica.verbale.sha256);
     expect(text).toContain('ATTESTAZIONE DI CONFORMIT');
     expect(text).toContain('COMUNE DI LUGO');
     expect(text).toContain('Scatola 14');
@@ -278,6 +280,11 @@ describe('signed attestation', () => {
         firma: { sha256: sha256(signedBytes), formato: 'CAdES', chiave: signed.key },
         verifica: { esito: 'conforme', campione: 4, verificatoDa: lugo.user.username },
       });
+      // The full verification report is in the store, cited by hash.
+      const verbale = m.conformita!.verifica.verbale!;
+      const report = await world.services.store.getBuffer(verbale.chiave);
+      expect(sha256(report)).toBe(verbale.sha256);
+      expect(JSON.parse(report.toString()).pages).toHaveLength(4);
       expect(m.tracciatureModifiche.at(-1)).toMatchObject({
         tipo: 'conformity.attested',
         soggetto: lugo.user.username,
