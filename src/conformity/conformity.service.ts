@@ -182,6 +182,13 @@ export class ConformityService {
       );
     if (!data.documenti.length)
       throw new ConformityError('Il lotto non ha documenti archiviati', 409, 'NOTHING_ARCHIVED');
+    // Conformity cannot be attested over pages found not to match: rescan them, then verify a new sample.
+    if (data.verifica.outcome !== 'conforme')
+      throw new ConformityError(
+        'La verifica a campione ha trovato pagine non conformi: ripetere la scansione e una nuova verifica',
+        409,
+        'VERIFICATION_NOT_CONFORME',
+      );
     const pdf = await attestationPdf(data);
     const hash = sha256(pdf);
     const key = keys.conformityAttestation(batch.id, hash);

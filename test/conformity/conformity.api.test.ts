@@ -325,6 +325,35 @@ describe('signed attestation', () => {
   });
 });
 
+describe('a verification that found a page not conforming', () => {
+  it('gives no attestation to sign', async () => {
+    const { db, store } = world.services;
+    const other = await db.createBatch({ label: 'Scatola 15', source: 'upload', comune: 'E730' });
+    const doc = await archiveDocument({ db, store }, other.id, 'pratica-pe-40-1988', 1);
+    const at = (p: string) => `${api.url}/api/batches/${other.id}${p}`;
+    const json = { ...lugo.headers, 'content-type': 'application/json' };
+    expect(
+      (await fetch(at('/verification/sample'), { method: 'POST', headers: json, body: JSON.stringify({ size: 1 }) }))
+        .status,
+    ).toBe(201);
+    const marked = await fetch(at(`/verification/pages/${doc.id}/1`), {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ outcome: 'non conforme', problem: 'pagina illeggibile' }),
+    });
+    expect(marked.status).toBe(200);
+    const closed = await (await fetch(at('/verification/close'), { method: 'POST', headers: lugo.headers })).json();
+    expect(closed.report).toMatchObject({
+      outcome: 'non conforme',
+      nonConformi: 1,
+      problems: [{ documentId: doc.id, page: 1, problem: 'pagina illeggibile' }],
+    });
+    const res = await fetch(at('/attestation.pdf'), { headers: lugo.headers });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.code).toBe('VERIFICATION_NOT_CONFORME');
+  });
+});
+
 describe('a stored file altered after archiving', () => {
   it('is reported by the fixity audit when it is the signed attestation cited by the manifests', async () => {
     const { signed } = await (await call('GET', '/conformity', lugo)).json();

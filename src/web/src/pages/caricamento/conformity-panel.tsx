@@ -158,16 +158,23 @@ export function ConformityPanel({ batchId, documents }: ConformityPanelProps) {
             {v.report.conformi} conformi, {v.report.nonConformi} non conformi — esito{' '}
             <strong>{v.report.outcome}</strong>
           </p>
-          <p class="row-actions">
-            <button
-              type="button"
-              class="secondary"
-              disabled={busy}
-              onClick={() => act(() => download(`${base}/attestation.pdf`, batchId))}
-            >
-              Scarica l’attestazione (PDF da firmare)
-            </button>
-          </p>
+          {v.report.outcome === 'conforme' ? (
+            <p class="row-actions">
+              <button
+                type="button"
+                class="secondary"
+                disabled={busy}
+                onClick={() => act(() => download(`${base}/attestation.pdf`, batchId))}
+              >
+                Scarica l’attestazione (PDF da firmare)
+              </button>
+            </p>
+          ) : (
+            <p class="summary">
+              Pagine non conformi: ripetere la scansione dei documenti indicati ed estrarre un nuovo campione prima di
+              attestare la conformità.
+            </p>
+          )}
           {data.attestations.length > 0 && (
             <SignedUpload
               busy={busy}
@@ -197,6 +204,7 @@ export function ConformityPanel({ batchId, documents }: ConformityPanelProps) {
 function statusText(s: ConformityStatus): string {
   if (s.signed.length) return 'Conformità attestata: attestazione firmata registrata nei manifesti dei documenti.';
   if (s.attestations.length) return 'Attestazione emessa: in attesa del file firmato dal pubblico ufficiale.';
+  if (s.verification?.report?.outcome === 'non conforme') return 'Verifica chiusa con pagine non conformi.';
   if (s.verification?.state === 'closed') return 'Verifica chiusa: si può scaricare l’attestazione.';
   if (s.verification?.state === 'open') {
     const left = s.verification.pages.filter((p) => !p.outcome).length;
