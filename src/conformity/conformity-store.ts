@@ -89,6 +89,8 @@ export interface ConformityStore {
   ): Promise<boolean>;
   /** Closes an open verification with its report; false when it was not open. */
   closeVerification(id: string, report: VerificationReport): Promise<boolean>;
+  /** Puts back a verification as it was (rebuild from the store's copy); false when its id is already known. */
+  restoreVerification(v: Verification): Promise<boolean>;
   /** Records an issued attestation (idempotent on batch + sha256). */
   recordAttestation(a: IssuedAttestation): Promise<void>;
   listAttestations(batchId: string): Promise<IssuedAttestation[]>;

@@ -170,6 +170,46 @@ export class PostgresConformityStore implements ConformityStore {
     return rowCount === 1;
   }
 
+  async restoreVerification(v: Verification): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted = await this.query(
+        `INSERT INTO ${this.t('conformity_verifications')} (id, batch_id, comune, state, seed, created_by, created_at,
+           closed_at, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [
+          v.id,
+          v.batchId,
+          v.comune,
+          v.state,
+          v.seed,
+          v.createdBy,
+          v.createdAt,
+          v.closedAt,
+          v.report ? JSON.stringify(v.report) : null,
+        ],
+        client,
+      );
+      if (inserted.length) {
+        for (const p of v.pages) {
+          await this.query(
+            `INSERT INTO ${this.t('conformity_sample')} (verification_id, document_id, page, position, outcome, problem,
+               checked_by, checked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [v.id, p.documentId, p.page, p.position, p.outcome, p.problem, p.checkedBy, p.checkedAt],
+            client,
+          );
+        }
+      }
+      await client.query('COMMIT');
+      return inserted.length > 0;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   async recordAttestation(a: IssuedAttestation): Promise<void> {
     await this.query(
       `INSERT INTO ${this.t('conformity_attestations')} (batch_id, sha256, object_key, size, verification_id, issued_by,

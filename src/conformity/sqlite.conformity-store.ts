@@ -124,6 +124,38 @@ export class SqliteConformityStore implements ConformityStore {
     return info.changes === 1;
   }
 
+  async restoreVerification(v: Verification): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM conformity_verifications WHERE id = ?').get(v.id)) return false;
+      const seq = (this.db.prepare('SELECT coalesce(max(seq), 0) + 1 AS s FROM conformity_verifications').get() as Row)
+        .s;
+      this.db
+        .prepare(
+          `INSERT INTO conformity_verifications (id, batch_id, comune, state, seed, created_by, created_at, closed_at,
+             report, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          v.id,
+          v.batchId,
+          v.comune,
+          v.state,
+          v.seed,
+          v.createdBy,
+          v.createdAt,
+          v.closedAt,
+          v.report ? JSON.stringify(v.report) : null,
+          seq,
+        );
+      const insert = this.db.prepare(
+        `INSERT INTO conformity_sample (verification_id, document_id, page, position, outcome, problem, checked_by,
+           checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const p of v.pages)
+        insert.run(v.id, p.documentId, p.page, p.position, p.outcome, p.problem, p.checkedBy, p.checkedAt);
+      return true;
+    })();
+  }
+
   async recordAttestation(a: IssuedAttestation): Promise<void> {
     this.db
       .prepare(

@@ -117,6 +117,28 @@ export function conformityStoreContract(name: string, open: () => Promise<Confor
       expect(await h.store.latestVerification(OTHER)).toBeNull();
     });
 
+    it('restores a verification as it was, once', async () => {
+      const v = await newVerification();
+      const at = '2026-03-02T09:30:00.000Z';
+      await h.store.setPageResult(
+        v.id,
+        { documentId: A, page: 1 },
+        { outcome: 'conforme', problem: null, checkedBy: 'anna', checkedAt: at },
+      );
+      await h.store.setPageResult(
+        v.id,
+        { documentId: B, page: 3 },
+        { outcome: 'non conforme', problem: 'pagina sfocata', checkedBy: 'anna', checkedAt: at },
+      );
+      await h.store.closeVerification(v.id, report());
+      const closed = (await h.store.getVerification(v.id))!;
+      await h.cleanup();
+      h = await open();
+      expect(await h.store.restoreVerification(closed)).toBe(true);
+      expect(await h.store.restoreVerification(closed)).toBe(false);
+      expect(await h.store.latestVerification(BATCH)).toEqual(closed);
+    });
+
     it('records issued attestations once per hash and signed files, per batch', async () => {
       const issued = {
         batchId: BATCH,
