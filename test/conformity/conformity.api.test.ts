@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteConformityStore } from '../../src/conformity/sqlite.conformity-store.ts';
 import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
 import { extractPdfText } from '../../src/ocr/pdf-text.ts';
@@ -308,15 +309,29 @@ describe('signed attestation', () => {
     const searchPath = world.services.config.search.path + '.rebuilt';
     const freshDb = new SqliteMetadataStore(dbPath);
     const freshSearch = createSqliteSearchIndex({ path: searchPath });
+    const freshConformity = new SqliteConformityStore(dbPath);
     try {
       const before = await manifestOf(docs[0]!);
-      const report = await rebuildFromStore({ store: world.services.store, db: freshDb, search: freshSearch });
+      const report = await rebuildFromStore({
+        store: world.services.store,
+        db: freshDb,
+        search: freshSearch,
+        conformity: freshConformity,
+      });
       expect(report.problems).toEqual([]);
       expect((await freshDb.listEvents({ documentId: docs[0]!.id })).map((e) => e.type)).toContain(
         'conformity.attested',
       );
       expect(await manifestOf(docs[0]!)).toEqual(before);
+      // The batch's conformity comes back from the packages: the same verification, attestation and signed file.
+      const live = world.services.conformity;
+      expect(await freshConformity.latestVerification(batchId)).toEqual(await live.latestVerification(batchId));
+      expect(await freshConformity.listSigned(batchId)).toEqual(await live.listSigned(batchId));
+      expect((await freshConformity.listAttestations(batchId)).map((a) => [a.sha256, a.key, a.size])).toEqual(
+        (await live.listAttestations(batchId)).map((a) => [a.sha256, a.key, a.size]),
+      );
     } finally {
+      await freshConformity.close();
       await freshSearch.close();
       await freshDb.close();
       await rm(dbPath, { force: true });
