@@ -21,15 +21,11 @@ export const documentMetadataSchema = z.object({
   documentTypeLabel: z.string(),
   confidence: z.number().min(0).max(1),
   procedureType: z.string().optional(),
-  practice: z
-    .object({ prefix: z.string(), number: z.number().int(), year: z.number().int(), key: z.string() })
-    .optional(),
+  practice: z.object({ prefix: z.string(), number: z.number().int(), year: z.number().int(), key: z.string() }).optional(),
   protocol: z.object({ number: z.number().int(), date: isoDate.optional() }).optional(),
   dates: z.array(isoDate),
   address: z.object({ street: z.string(), civic: z.string() }).optional(),
-  cadastral: z
-    .object({ foglio: z.number().int(), mappale: z.number().int(), subalterno: z.number().int().optional() })
-    .optional(),
+  cadastral: z.object({ foglio: z.number().int(), mappale: z.number().int(), subalterno: z.number().int().optional() }).optional(),
   titolarioClass: z.string().optional(),
   titolarioLabel: z.string().optional(),
   office: z.string().optional(),
@@ -85,12 +81,7 @@ export const manifestSchema = z
     tipologiaDocumentale: z.string(),
     /** DatiDiRegistrazione: flow (E incoming, U outgoing, I internal), register, number, date. */
     datiDiRegistrazione: z
-      .object({
-        tipologiaDiFlusso: z.enum(['E', 'U', 'I']),
-        tipoRegistro: z.string(),
-        numero: z.string(),
-        data: isoDate.optional(),
-      })
+      .object({ tipologiaDiFlusso: z.enum(['E', 'U', 'I']), tipoRegistro: z.string(), numero: z.string(), data: isoDate.optional() })
       .optional(),
     soggetti: z.array(z.object({ ruolo: z.string(), denominazione: z.string() })),
     chiaveDescrittiva: z.object({ oggetto: z.string(), paroleChiave: z.array(z.string()) }),
@@ -120,12 +111,7 @@ export const manifestSchema = z
     conformita: conformitySchema.optional(),
     /** TracciatureModifiche: the document's event log. */
     tracciatureModifiche: z.array(
-      z.object({
-        data: isoDateTime,
-        tipo: z.string(),
-        soggetto: z.string(),
-        dettaglio: z.record(z.string(), z.unknown()).optional(),
-      }),
+      z.object({ data: isoDateTime, tipo: z.string(), soggetto: z.string(), dettaglio: z.record(z.string(), z.unknown()).optional() }),
     ),
   })
   .strict();
@@ -135,9 +121,5 @@ export type ManifestFile = z.infer<typeof manifestFileSchema>;
 export type ManifestConformity = z.infer<typeof conformitySchema>;
 
 export function manifestJsonSchema(): Record<string, unknown> {
-  return {
-    $id: 'https://faldone.example/schemas/manifest.schema.json',
-    title: 'Faldone archive package manifest',
-    ...z.toJSONSchema(manifestSchema, { target: 'draft-2020-12', io: 'output' }),
-  };
+  return { $id: 'https://faldone.example/schemas/manifest.schema.json', title: 'Faldone archive package manifest', ...z.toJSONSchema(manifestSchema, { target: 'draft-2020-12', io: 'output' }) };
 }

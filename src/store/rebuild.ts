@@ -34,22 +34,14 @@ export async function rebuildFromStore(
   for (const [i, pkg] of packages.entries()) {
     opts.onProgress?.(i, packages.length);
     try {
-      const manifest = JSON.parse(
-        (await store.getBuffer(`${pkg}/${PACKAGE_FILES.manifest}`)).toString('utf8'),
-      ) as Manifest;
+      const manifest = JSON.parse((await store.getBuffer(`${pkg}/${PACKAGE_FILES.manifest}`)).toString('utf8')) as Manifest;
       const text = JSON.parse((await store.getBuffer(`${pkg}/${PACKAGE_FILES.text}`)).toString('utf8')) as DocumentText;
       const original = manifest.files.find((f) => f.role === 'originale');
       if (!original) throw new Error('manifest lists no original');
       const { lotto } = manifest;
       const ente = manifest.ente;
       if (!(await db.getBatch(lotto.id)))
-        await db.createBatch({
-          id: lotto.id,
-          label: lotto.etichetta,
-          source: lotto.origine,
-          createdAt: lotto.creato,
-          ...(ente ? { comune: ente.codice } : {}),
-        });
+        await db.createBatch({ id: lotto.id, label: lotto.etichetta, source: lotto.origine, createdAt: lotto.creato, ...(ente ? { comune: ente.codice } : {}) });
       const id = manifest.identificativo.id;
       const { created } = await db.createDocument({
         id,
@@ -64,43 +56,16 @@ export async function rebuildFromStore(
       });
       const metadata: DocumentMetadata = manifest.metadatiDescrittivi;
       const title = manifest.chiaveDescrittiva.oggetto;
-      await db.updateDocument(id, {
-        status: 'archived',
-        archiveKey: pkg,
-        classification: metadata,
-        title,
-        pageCount: text.pages.length,
-      });
+      await db.updateDocument(id, { status: 'archived', archiveKey: pkg, classification: metadata, title, pageCount: text.pages.length });
       await db.replacePages(
         id,
-        text.pages.map((p) => ({
-          documentId: id,
-          page: p.page,
-          widthPx: p.widthPx,
-          heightPx: p.heightPx,
-          dpi: p.dpi,
-          confidence: p.confidence,
-          chars: p.text.length,
-        })),
+        text.pages.map((p) => ({ documentId: id, page: p.page, widthPx: p.widthPx, heightPx: p.heightPx, dpi: p.dpi, confidence: p.confidence, chars: p.text.length })),
       );
       if (created) {
         report.documents++;
-        await db.addBatchItem({
-          batchId: lotto.id,
-          filename: manifest.nomeOriginale,
-          outcome: 'accepted',
-          documentId: id,
-          sha256: id,
-        });
+        await db.addBatchItem({ batchId: lotto.id, filename: manifest.nomeOriginale, outcome: 'accepted', documentId: id, sha256: id });
         for (const e of manifest.tracciatureModifiche) {
-          await db.addEvent({
-            at: e.data,
-            type: e.tipo,
-            documentId: id,
-            batchId: lotto.id,
-            actor: e.soggetto,
-            detail: e.dettaglio,
-          });
+          await db.addEvent({ at: e.data, type: e.tipo, documentId: id, batchId: lotto.id, actor: e.soggetto, detail: e.dettaglio });
         }
       }
       // The document as stored (a document that existed keeps its Comune and restriction).
