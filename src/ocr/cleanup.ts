@@ -214,8 +214,17 @@ export interface CleanupPlan {
   /** True when the page geometry changes (trim, turn or deskew). */
   changesGeometry: boolean;
   record: PageCleanupRecord;
+  /** The grey page before clean-up at the analysis resolution, with the region kept after trimming (page quality
+   *  checks measure it: src/scan/page-quality.ts). Absent when every step is off. */
+  analysis?: AnalysisCopy;
   /** Time spent measuring and probing, ms. */
   ms: number;
+}
+
+/** A downscaled grey copy of a page in its input frame and the region inside its dark borders (analysis pixels). */
+export interface AnalysisCopy extends GreyRaster {
+  dpi: number;
+  box: Box;
 }
 
 /** Fewer ink pixels than this (on the analysis copy) is a blank or near-blank page: nothing to measure. */
@@ -265,6 +274,7 @@ export async function planCleanup(
   if (!orientationOn && !deskewOn && !contrastMethod && !trimOn) return plan;
 
   const a = await analysisCopy(grey, dpi, o.analysisDpi ?? 100);
+  plan.analysis = { ...a, dpi: (dpi * a.width) / grey.width, box: { left: 0, top: 0, width: a.width, height: a.height } };
   const sx = grey.width / a.width;
   const sy = grey.height / a.height;
 
@@ -274,6 +284,7 @@ export async function planCleanup(
     const b = findDarkBorders(a, { maxFraction: o.borderMaxFraction });
     if (b.left + b.right < a.width - 8 && b.top + b.bottom < a.height - 8 && b.left + b.right + b.top + b.bottom > 0) {
       box = { left: b.left, top: b.top, width: a.width - b.left - b.right, height: a.height - b.top - b.bottom };
+      plan.analysis.box = box;
       const left = Math.min(grey.width - 1, Math.ceil(b.left * sx));
       const top = Math.min(grey.height - 1, Math.ceil(b.top * sy));
       const right = Math.ceil(b.right * sx);
@@ -390,7 +401,7 @@ export async function planCleanup(
 const OFF: PageCleanupOptions = { orientation: false, deskew: false, contrast: false, trimBorders: false };
 
 /** The page at about `analysisDpi` (never enlarged). */
-async function analysisCopy(
+export async function analysisCopy(
   grey: { data: Buffer; width: number; height: number },
   dpi: number,
   analysisDpi: number,

@@ -4,7 +4,7 @@
 // OCR image: grey lossless PNG with the density. PDF image: the same geometry as a JPEG (colour kept unless asked
 // otherwise), so the searchable PDF shows the page upright and straight; an input JPEG needing no change is reused.
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { flattenBackground, planCleanup, type CleanupPlan } from './cleanup.ts';
+import { analysisCopy, flattenBackground, planCleanup, type AnalysisCopy, type CleanupPlan } from './cleanup.ts';
 import type { OrientationProbe, QuarterTurn } from './orientation.ts';
 
 export type { QuarterTurn } from './orientation.ts';
@@ -111,6 +111,9 @@ export interface PreparedPageImage {
   cleanup: PageCleanupRecord;
   /** Time spent measuring (and probing) for the clean-up, ms. Not part of the record: it varies run to run. */
   cleanupMs: number;
+  /** The page before clean-up, grey at about 100 DPI in the input frame (for the page quality checks), with the
+   *  quarter turn that makes it upright. */
+  analysis: AnalysisCopy & { turn: QuarterTurn };
 }
 
 export class InvalidImageError extends Error {
@@ -247,10 +250,17 @@ export async function preparePageImage(input: Buffer, opts: PreparePageImageOpti
       pdfImageReused: reusable,
       cleanup: plan.record,
       cleanupMs: plan.ms,
+      analysis: { ...(plan.analysis ?? (await wholeAnalysisCopy(grey, dpi))), turn: plan.turn },
     };
   } catch (err) {
     throw new InvalidImageError(`cannot process image: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** The analysis copy when the clean-up made none (every step off): the whole page at about 100 DPI. */
+async function wholeAnalysisCopy(grey: RawImage, dpi: number): Promise<AnalysisCopy> {
+  const a = await analysisCopy(grey, dpi, 100);
+  return { ...a, dpi: (dpi * a.width) / grey.width, box: { left: 0, top: 0, width: a.width, height: a.height } };
 }
 
 interface RawImage {
