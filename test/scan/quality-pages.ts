@@ -1,11 +1,11 @@
 // Generated scans with one quality defect each, for the page quality tests: the sample generator's practice pages
 // (box-scan.ts) made darker, lighter, skewed, shifted off the sheet or scanned at a low resolution.
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { blankPage, contentPage, pagePng, type BoxPage } from './box-scan.ts';
 
 export type Defect = 'clean' | 'low-dpi' | 'blank' | 'dark' | 'light' | 'skew' | 'cut-edge';
 
-async function raw(s: sharp.Sharp): Promise<{ data: Buffer; width: number; height: number }> {
+async function raw(s: Sharp): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await s.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
