@@ -120,6 +120,21 @@ export const configSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  /** Page quality control of scanned pages (src/scan/page-quality.ts): warnings, never failures. */
+  scan: z
+    .object({
+      quality: bool.default(true),
+      minDpi: int.min(1).max(2400).default(200),
+      maxSkewDegrees: z.coerce.number().min(0).max(45).default(2),
+      blankMaxInkedTiles: z.coerce.number().min(0).max(1).default(0.003),
+      nearBlankMaxInkedTiles: z.coerce.number().min(0).max(1).default(0.015),
+      darkMaxMeanLuminance: z.coerce.number().min(0).max(255).default(150),
+      darkMaxInkCoverage: z.coerce.number().min(0).max(1).default(0.35),
+      lightMinInkCoverage: z.coerce.number().min(0).max(1).default(0.002),
+      edgeBandMm: z.coerce.number().min(0.5).max(20).default(2),
+      edgeMinInk: z.coerce.number().min(0).max(1).default(0.03),
+    })
+    .prefault({}),
   limits: z
     .object({
       maxFileBytes: int.min(1).default(512 * 1024 * 1024),
@@ -310,6 +325,13 @@ export const ENV_MAP: Record<string, string> = {
   OCR_DESKEW: 'ocr.cleanup.deskew',
   OCR_CONTRAST: 'ocr.cleanup.contrast',
   OCR_TRIM_BORDERS: 'ocr.cleanup.trimBorders',
+  SCAN_QUALITY: 'scan.quality',
+  SCAN_MIN_DPI: 'scan.minDpi',
+  SCAN_MAX_SKEW_DEGREES: 'scan.maxSkewDegrees',
+  SCAN_NEAR_BLANK_MAX_INKED_TILES: 'scan.nearBlankMaxInkedTiles',
+  SCAN_DARK_MAX_MEAN_LUMINANCE: 'scan.darkMaxMeanLuminance',
+  SCAN_LIGHT_MIN_INK_COVERAGE: 'scan.lightMinInkCoverage',
+  SCAN_EDGE_MIN_INK: 'scan.edgeMinInk',
   MAX_FILE_BYTES: 'limits.maxFileBytes',
   MAX_PIXELS: 'limits.maxPixels',
   MAX_PAGES: 'limits.maxPages',

@@ -1,9 +1,18 @@
 // MetadataStore port: batches, documents, pages and the event log. SQLite by default; PostgreSQL later.
 // Every batch, document, practice and protocol entry belongs to one Comune of the union (tenancy, issue 11); list
 // methods take `comuni` and `scope` filters so the SQL does the filtering.
+import type { PageQuality } from '../scan/page-quality.ts';
 import type { TenantScope } from '../tenancy/tenant-scope.ts';
 
-export const DOCUMENT_STEPS = ['received', 'preparing', 'ocr', 'assembling', 'classifying', 'archiving', 'indexing'] as const;
+export const DOCUMENT_STEPS = [
+  'received',
+  'preparing',
+  'ocr',
+  'assembling',
+  'classifying',
+  'archiving',
+  'indexing',
+] as const;
 export type DocumentStep = (typeof DOCUMENT_STEPS)[number];
 export type DocumentStatus = DocumentStep | 'archived' | 'failed';
 export const TERMINAL_STATUSES: readonly DocumentStatus[] = ['archived', 'failed'];
@@ -64,6 +73,18 @@ export interface PageRecord {
   dpi: number;
   confidence: number;
   chars: number;
+  /** Page quality warnings and measures of a scanned page (absent: not checked, e.g. a text-layer PDF page). */
+  quality?: PageQuality;
+}
+
+/** A page's quality as the prepare step records it, before OCR (the page row is created if missing). */
+export type PageQualityInput = Pick<PageRecord, 'page' | 'widthPx' | 'heightPx' | 'dpi'> & { quality: PageQuality };
+
+/** The quality of one page of a batch, with its document. */
+export interface BatchPageQuality {
+  documentId: string;
+  page: number;
+  quality: PageQuality;
 }
 
 export interface EventRecord {
@@ -90,7 +111,15 @@ export interface BatchSummary {
 export type DocumentPatch = Partial<
   Pick<
     DocumentRecord,
-    'status' | 'error' | 'failedStep' | 'pageCount' | 'archiveKey' | 'classification' | 'title' | 'comune' | 'restricted'
+    | 'status'
+    | 'error'
+    | 'failedStep'
+    | 'pageCount'
+    | 'archiveKey'
+    | 'classification'
+    | 'title'
+    | 'comune'
+    | 'restricted'
   >
 >;
 
@@ -249,6 +278,13 @@ export interface MetadataStore {
 
   replacePages(documentId: string, pages: PageRecord[]): Promise<void>;
   listPages(documentId: string): Promise<PageRecord[]>;
+  /**
+   * Records the quality of pages before OCR: updates the quality of existing page rows, creates missing rows
+   * (confidence and chars 0 until the assemble step replaces them, carrying the quality over).
+   */
+  savePageQuality(documentId: string, pages: PageQualityInput[]): Promise<void>;
+  /** Pages with a recorded quality of the documents the filter covers (a batch), ordered by document then page. */
+  listPageQuality(filter: DocumentFilter): Promise<BatchPageQuality[]>;
 
   addEvent(event: Omit<EventRecord, 'id' | 'at'> & { at?: string }): Promise<void>;
   listEvents(filter: { documentId?: string; batchId?: string }): Promise<EventRecord[]>;

@@ -25,7 +25,10 @@ import {
   type NewBatch,
   type NewDocument,
   type PageRecord,
+  type PageQualityInput,
+  type BatchPageQuality,
 } from './metadata-store.ts';
+import type { PageQuality } from '../scan/page-quality.ts';
 import {
   PATCH_COLUMNS,
   UNCLEARABLE,
@@ -273,8 +276,9 @@ export class PostgresMetadataStore extends RecordsDelegate implements MetadataSt
         await client.query(`DELETE FROM ${this.t('pages')} WHERE document_id = $1`, [documentId]);
         if (pages.length) {
           await client.query(
-            `INSERT INTO ${this.t('pages')} (document_id, page, width_px, height_px, dpi, confidence, chars)
-             SELECT $1, * FROM unnest($2::int[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::int[])`,
+            `INSERT INTO ${this.t('pages')} (document_id, page, width_px, height_px, dpi, confidence, chars, quality)
+             SELECT $1, * FROM unnest($2::int[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::int[],
+                                      $8::jsonb[])`,
             [
               documentId,
               pages.map((p) => p.page),
@@ -283,6 +287,7 @@ export class PostgresMetadataStore extends RecordsDelegate implements MetadataSt
               pages.map((p) => p.dpi),
               pages.map((p) => p.confidence),
               pages.map((p) => p.chars),
+              pages.map((p) => toJson(p.quality)),
             ],
           );
         }
@@ -308,6 +313,43 @@ export class PostgresMetadataStore extends RecordsDelegate implements MetadataSt
       dpi: r.dpi as number,
       confidence: r.confidence as number,
       chars: r.chars as number,
+      ...(r.quality ? { quality: r.quality as PageQuality } : {}),
+    }));
+  }
+
+  async savePageQuality(documentId: string, pages: PageQualityInput[]): Promise<void> {
+    if (!pages.length) return;
+    await this.query(
+      `INSERT INTO ${this.t('pages')} (document_id, page, width_px, height_px, dpi, confidence, chars, quality)
+       SELECT $1, u.page, u.w, u.h, u.dpi, 0, 0, u.q
+       FROM unnest($2::int[], $3::int[], $4::int[], $5::float8[], $6::jsonb[]) AS u(page, w, h, dpi, q)
+       ON CONFLICT (document_id, page) DO UPDATE SET quality = excluded.quality`,
+      [
+        documentId,
+        pages.map((p) => p.page),
+        pages.map((p) => p.widthPx),
+        pages.map((p) => p.heightPx),
+        pages.map((p) => p.dpi),
+        pages.map((p) => toJson(p.quality)),
+      ],
+    );
+  }
+
+  async listPageQuality(filter: DocumentFilter): Promise<BatchPageQuality[]> {
+    const args: unknown[] = [];
+    const param = (v: unknown) => (args.push(v), `$${args.length}`);
+    const conds = documentConditions(filter, param, (values) => values.map(param).join(', '), 'false', 'd.');
+    const { rows } = await this.query(
+      `SELECT p.document_id, p.page, p.quality FROM ${this.t('pages')} p JOIN ${this.t('documents')} d
+         ON d.id = p.document_id
+       WHERE p.quality IS NOT NULL${conds.map((c) => ` AND ${c}`).join('')}
+       ORDER BY d.created_at, d.id, p.page`,
+      args,
+    );
+    return rows.map((r) => ({
+      documentId: r.document_id as string,
+      page: r.page as number,
+      quality: r.quality as PageQuality,
     }));
   }
 

@@ -165,6 +165,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE ${s}.practices DROP CONSTRAINT practices_key_key;
       ALTER TABLE ${s}.practices ADD CONSTRAINT practices_comune_key UNIQUE (comune, key);`,
   },
+  {
+    version: 4,
+    name: 'page quality',
+    // Page quality control (issue 12): warnings and measures per scanned page.
+    sql: (s) => `ALTER TABLE ${s}.pages ADD COLUMN quality jsonb;`,
+  },
 ];
 
 /** Double-quotes an identifier for SQL (doubling embedded quotes). */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
 import type { TenantScope } from '../tenancy/tenant-scope.ts';
+import type { PageQuality } from '../scan/page-quality.ts';
 import {
   TERMINAL_STATUSES,
   type Batch,
@@ -20,6 +21,8 @@ import {
   type EventRecord,
   type MetadataStore,
   type PageRecord,
+  type PageQualityInput,
+  type BatchPageQuality,
 } from './metadata-store.ts';
 import {
   PATCH_COLUMNS,
@@ -64,6 +67,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX events_batch ON events(batch_id);`,
   RECORDS_MIGRATION,
   TENANCY_MIGRATION,
+  // Page quality control (issue 12): warnings and measures per scanned page, JSON.
+  `ALTER TABLE pages ADD COLUMN quality TEXT;`,
 ];
 
 /** JSON text for a JSON column; null/undefined (and values JSON cannot represent) → NULL, read back as undefined. */
@@ -265,12 +270,47 @@ export class SqliteMetadataStore extends RecordsDelegate implements MetadataStor
   async replacePages(documentId: string, pages: PageRecord[]): Promise<void> {
     const del = this.db.prepare('DELETE FROM pages WHERE document_id = ?');
     const ins = this.db.prepare(
-      'INSERT INTO pages (document_id, page, width_px, height_px, dpi, confidence, chars) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO pages (document_id, page, width_px, height_px, dpi, confidence, chars, quality) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       del.run(documentId);
-      for (const p of pages) ins.run(documentId, p.page, p.widthPx, p.heightPx, p.dpi, p.confidence, p.chars);
+      for (const p of pages)
+        ins.run(documentId, p.page, p.widthPx, p.heightPx, p.dpi, p.confidence, p.chars, toJson(p.quality));
     })();
+  }
+
+  async savePageQuality(documentId: string, pages: PageQualityInput[]): Promise<void> {
+    const up = this.db.prepare(
+      `INSERT INTO pages (document_id, page, width_px, height_px, dpi, confidence, chars, quality)
+       VALUES (?, ?, ?, ?, ?, 0, 0, ?)
+       ON CONFLICT (document_id, page) DO UPDATE SET quality = excluded.quality`,
+    );
+    this.db.transaction(() => {
+      for (const p of pages) up.run(documentId, p.page, p.widthPx, p.heightPx, p.dpi, toJson(p.quality));
+    })();
+  }
+
+  async listPageQuality(filter: DocumentFilter): Promise<BatchPageQuality[]> {
+    const args: unknown[] = [];
+    const conds = documentConditions(
+      filter,
+      (v) => (args.push(v), '?'),
+      (values) => (args.push(...values), placeholders(values)),
+      '0',
+      'd.',
+    );
+    const rows = this.db
+      .prepare(
+        `SELECT p.document_id, p.page, p.quality FROM pages p JOIN documents d ON d.id = p.document_id
+         WHERE p.quality IS NOT NULL${conds.map((c) => ` AND ${c}`).join('')}
+         ORDER BY d.created_at, d.id, p.page`,
+      )
+      .all(...args) as Row[];
+    return rows.map((r) => ({
+      documentId: r.document_id as string,
+      page: r.page as number,
+      quality: parseJson(r.quality) as PageQuality,
+    }));
   }
 
   async listPages(documentId: string): Promise<PageRecord[]> {
@@ -283,6 +323,7 @@ export class SqliteMetadataStore extends RecordsDelegate implements MetadataStor
       dpi: r.dpi as number,
       confidence: r.confidence as number,
       chars: r.chars as number,
+      ...(r.quality ? { quality: parseJson(r.quality) as PageQuality } : {}),
     }));
   }
 

@@ -416,6 +416,87 @@ export function metadataStoreContract(name: string, make: () => Promise<Contract
       });
     });
 
+    describe('page quality', () => {
+      const quality = (code: 'low-dpi' | 'blank' | null) => ({
+        warnings: code
+          ? [{ code, message: `avviso ${code}`, value: code === 'low-dpi' ? 150 : null, threshold: 200 }]
+          : [],
+        measures: {
+          dpi: code === 'low-dpi' ? 150 : null,
+          meanLuminance: 240.5,
+          paperLevel: 245,
+          inkCoverage: 0.02,
+          inkedTileFraction: 0.3,
+          skewDegrees: null,
+          edgeInk: { top: 0, right: 0, bottom: 0, left: 0.5 },
+        },
+      });
+
+      it("records quality before OCR, keeps it through the page replacement, and lists a batch's pages", async () => {
+        const b = await db.createBatch({ label: 'x', source: 'test' });
+        const other = await db.createBatch({ label: 'y', source: 'test' });
+        await db.createDocument(newDoc(sha('a'), b.id));
+        await db.createDocument(newDoc(sha('b'), other.id));
+        const at = (n: number, q: ReturnType<typeof quality>) => ({
+          page: n,
+          widthPx: 1240,
+          heightPx: 1754,
+          dpi: 150,
+          quality: q,
+        });
+        await db.savePageQuality(sha('a'), [at(1, quality('low-dpi')), at(2, quality(null))]);
+        await db.savePageQuality(sha('b'), [at(1, quality('blank'))]);
+        // Before OCR: rows with the geometry and no recognition yet.
+        expect(await db.listPages(sha('a'))).toStrictEqual([
+          page(sha('a'), 1, {
+            widthPx: 1240,
+            heightPx: 1754,
+            dpi: 150,
+            confidence: 0,
+            chars: 0,
+            quality: quality('low-dpi'),
+          }),
+          page(sha('a'), 2, {
+            widthPx: 1240,
+            heightPx: 1754,
+            dpi: 150,
+            confidence: 0,
+            chars: 0,
+            quality: quality(null),
+          }),
+        ]);
+        // Saved again (a redelivered prepare job): replaced, not duplicated; an OCR'd row keeps its recognition.
+        await db.replacePages(sha('a'), [page(sha('a'), 1, { quality: quality('low-dpi') }), page(sha('a'), 2)]);
+        await db.savePageQuality(sha('a'), [at(2, quality('blank'))]);
+        expect(await db.listPages(sha('a'))).toStrictEqual([
+          page(sha('a'), 1, { quality: quality('low-dpi') }),
+          page(sha('a'), 2, { quality: quality('blank') }),
+        ]);
+        expect(await db.listPageQuality({ batchId: b.id })).toStrictEqual([
+          { documentId: sha('a'), page: 1, quality: quality('low-dpi') },
+          { documentId: sha('a'), page: 2, quality: quality('blank') },
+        ]);
+        expect(await db.listPageQuality({ batchId: other.id })).toStrictEqual([
+          { documentId: sha('b'), page: 1, quality: quality('blank') },
+        ]);
+        // A page replaced without quality (a text-layer page) is no longer listed.
+        await db.replacePages(sha('a'), [page(sha('a'), 1)]);
+        expect(await db.listPageQuality({ batchId: b.id })).toEqual([]);
+      });
+
+      it('lists only the documents the filter covers (Comune, scope)', async () => {
+        const b = await db.createBatch({ label: 'x', source: 'test', comune: 'A', restricted: true });
+        await db.createDocument(newDoc(sha('a'), b.id));
+        await db.savePageQuality(sha('a'), [
+          { page: 1, widthPx: 10, heightPx: 10, dpi: 300, quality: quality('blank') },
+        ]);
+        expect(await db.listPageQuality({ batchId: b.id, comuni: ['A'] })).toHaveLength(1);
+        expect(await db.listPageQuality({ batchId: b.id, comuni: ['B'] })).toEqual([]);
+        expect(await db.listPageQuality({ batchId: b.id, scope: { full: ['B'] } })).toEqual([]);
+        expect(await db.listPageQuality({ batchId: b.id, scope: { full: ['A'] } })).toHaveLength(1);
+      });
+    });
+
     describe('events', () => {
       it('lists events in insertion order (by id), filtered by document and/or batch', async () => {
         const b = await db.createBatch({ label: 'x', source: 'test' });
