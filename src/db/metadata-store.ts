@@ -4,15 +4,7 @@
 import type { PageQuality } from '../scan/page-quality.ts';
 import type { TenantScope } from '../tenancy/tenant-scope.ts';
 
-export const DOCUMENT_STEPS = [
-  'received',
-  'preparing',
-  'ocr',
-  'assembling',
-  'classifying',
-  'archiving',
-  'indexing',
-] as const;
+export const DOCUMENT_STEPS = ['received', 'preparing', 'ocr', 'assembling', 'classifying', 'archiving', 'indexing'] as const;
 export type DocumentStep = (typeof DOCUMENT_STEPS)[number];
 export type DocumentStatus = DocumentStep | 'archived' | 'failed';
 export const TERMINAL_STATUSES: readonly DocumentStatus[] = ['archived', 'failed'];
