@@ -8,6 +8,7 @@ import { ACCESS_REQUEST_POLICY } from './routes/access-requests.routes.ts';
 import { CONFORMITY_POLICY } from './routes/conformity.routes.ts';
 import { DIGITISATION_POLICY } from './routes/digitisation.routes.ts';
 import { INVENTORY_POLICY } from './routes/inventory.routes.ts';
+import { QUALITY_POLICY } from './routes/quality.routes.ts';
 import { UNION_POLICY } from './routes/union.routes.ts';
 
 export type Access = readonly Role[] | 'public' | 'authenticated';
@@ -188,6 +189,8 @@ export const ACCESS_POLICY: Readonly<Record<string, PolicyEntry>> = {
   ...ACCESS_REQUEST_POLICY,
   ...DIGITISATION_POLICY,
   ...CONFORMITY_POLICY,
+  // Page quality control of a batch (issue 12).
+  ...QUALITY_POLICY,
 };
 
 /**

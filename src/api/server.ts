@@ -33,6 +33,7 @@ import { searchRoutes } from './routes/search.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { unionRoutes } from './routes/union.routes.ts';
 import { inventoryRoutes } from './routes/inventory.routes.ts';
+import { qualityRoutes } from './routes/quality.routes.ts';
 import { accessRequestRoutes } from './routes/access-requests.routes.ts';
 import { digitisationRoutes } from './routes/digitisation.routes.ts';
 import { conformityRoutes } from './routes/conformity.routes.ts';
@@ -130,6 +131,7 @@ export async function buildServer(services: AppServices, opts: BuildServerOption
   await app.register(adminRoutes(services), { prefix: '/api' });
   await app.register(unionRoutes(services), { prefix: '/api' });
   await app.register(inventoryRoutes(services), { prefix: '/api' });
+  await app.register(qualityRoutes(services), { prefix: '/api' });
   await app.register(accessRequestRoutes(services), { prefix: '/api' });
   await app.register(digitisationRoutes(services), { prefix: '/api' });
   await app.register(conformityRoutes(services), { prefix: '/api' });

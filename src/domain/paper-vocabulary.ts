@@ -50,6 +50,7 @@ export const INVENTORY_FIELDS = [
   'shelf',
   'box',
   'notes',
+  'expectedPages',
 ] as const;
 /**
  * 'practice' is the whole reference ("PE 123/1987") in one column, the alternative to procedureType + number + year.
@@ -73,4 +74,5 @@ export const INVENTORY_FIELD_LABELS: Record<InventoryField, string> = {
   shelf: 'Scaffale',
   box: 'Faldone',
   notes: 'Note',
+  expectedPages: 'Pagine',
 };

@@ -10,6 +10,8 @@ import { countPdfPages } from '../ocr/pdf-images.ts';
 import { classifyPdfPages, type PdfPageKind } from '../ocr/pdf-page-kind.ts';
 import { DEFAULT_RENDER_MAX_PIXELS } from '../ocr/pdf-render.ts';
 import type { PdfTextLayer } from '../ocr/pdf-text.ts';
+import type { PageQuality } from '../scan/page-quality.ts';
+import { checkPreparedPage, recordPageQuality } from '../scan/page-quality.prepare.ts';
 import { keys } from '../store/keys.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
@@ -26,6 +28,8 @@ export interface PageManifestEntry {
   reason?: string;
   /** The clean-up steps applied to the page image (none for a text page). */
   cleanup?: PageCleanupRecord;
+  /** Page quality warnings and measures of a scanned page (src/scan/page-quality.ts). */
+  quality?: PageQuality;
 }
 
 export interface PageManifest {
@@ -103,6 +107,7 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
   const type = sniffType(original.subarray(0, 1024));
   const manifest: PageManifest = { pages: [], sourceKind: type.kind };
   let page = 0;
+  let qualityMs = 0;
   try {
     for await (const raw of rawPages(original, type.kind, ctx)) {
       page++;
@@ -123,6 +128,8 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
         // orientation is the page's own. Cleaning it could only do harm (e.g. trim a dark header as a border).
         ...(raw.kind === 'render' ? { cleanup: false as const, median: 0 } : await cleanupOptions(ctx)),
       });
+      const checked = checkPreparedPage(ctx.config.scan, prepared, raw.kind === 'render');
+      qualityMs += checked?.ms ?? 0;
       await ctx.store.put(keys.pageOcrImage(sha, page), prepared.ocrImage);
       await ctx.store.put(keys.pagePdfImage(sha, page), prepared.pdfImage);
       manifest.pages.push({
@@ -133,6 +140,7 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
         kind: raw.kind,
         ...reason,
         cleanup: prepared.cleanup,
+        ...(checked ? { quality: checked.quality } : {}),
       });
     }
   } catch (err) {
@@ -144,12 +152,16 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
   }
   if (page === 0) throw new PermanentError('the file holds no pages');
   await ctx.store.put(keys.pagesManifest(sha), Buffer.from(JSON.stringify(manifest)));
+  const quality = await recordPageQuality(ctx.db, sha, manifest.pages);
   await ctx.db.updateDocument(sha, { pageCount: page });
   await ctx.pipeline.addOcrFlow({ documentId: sha, batchId: job.batchId, pageCount: page });
   const kinds = manifest.pages.reduce<Record<string, number>>(
     (n, p) => ({ ...n, [p.kind ?? 'image']: (n[p.kind ?? 'image'] ?? 0) + 1 }),
     {},
   );
-  ctx.log.info({ pages: page, kind: type.kind, pageKinds: kinds }, 'pages prepared');
+  ctx.log.info(
+    { pages: page, kind: type.kind, pageKinds: kinds, quality: { ...quality, ms: Math.round(qualityMs) } },
+    'pages prepared',
+  );
   return { pageCount: page };
 }

@@ -61,6 +61,7 @@ export async function assembleJob(
       dpi: p.dpi,
       confidence: p.confidence,
       chars: p.text.length,
+      ...(p.quality ? { quality: p.quality } : {}),
     })),
   );
   await ctx.pipeline.add('classify', { documentId: sha, batchId: job.batchId });

@@ -7,6 +7,7 @@ import type { PageManifest, PageManifestEntry } from '../ingest/prepare.job.ts';
 import { OcrTimeoutError, type OcrWord } from './ocr-engine.ts';
 import type { PageCleanupRecord } from './page-image.ts';
 import type { PdfPageKind } from './pdf-page-kind.ts';
+import type { PageQuality } from '../scan/page-quality.ts';
 import { pdfjsVersion, type PdfTextLayer } from './pdf-text.ts';
 import { PermanentError, errorMessage } from '../core/errors.ts';
 
@@ -25,6 +26,8 @@ export interface PageText {
   kind?: PdfPageKind;
   /** The clean-up steps applied to the page image before OCR (none for a text page). */
   cleanup?: PageCleanupRecord;
+  /** Page quality warnings and measures (src/scan/page-quality.ts), carried into the page rows and text.json. */
+  quality?: PageQuality;
 }
 
 /** The engine named in the records of pages whose text was taken from the PDF, not recognised. */
@@ -67,6 +70,7 @@ export async function ocrPageJob(ctx: JobContext, job: JobPayloads['ocr-page']):
     durationMs: result.durationMs,
     kind: info.kind ?? 'image',
     ...(info.cleanup !== undefined ? { cleanup: info.cleanup } : {}),
+    ...(info.quality !== undefined ? { quality: info.quality } : {}),
   };
   await ctx.store.put(keys.pageTextPdf(sha, job.page), result.textPdf);
   await ctx.store.put(keys.pageOcrResult(sha, job.page), Buffer.from(JSON.stringify(record)));

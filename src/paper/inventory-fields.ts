@@ -61,6 +61,20 @@ const SYNONYMS: Record<InventoryField, readonly string[]> = {
   shelf: ['scaffale', 'armadio', 'ripiano', 'scaffalatura', 'shelf', 'rack'],
   box: ['faldone', 'busta', 'scatola', 'contenitore', 'cartella', 'box', 'folder', 'binder'],
   notes: ['note', 'annotazioni', 'osservazioni', 'nota', 'notes', 'remarks', 'comments'],
+  // "N. pagine" and "Numero fogli" would otherwise be taken by `number` as a prefix match.
+  expectedPages: [
+    'pagine',
+    'npagine',
+    'numeropagine',
+    'totalepagine',
+    'fogli',
+    'nfogli',
+    'numerofogli',
+    'consistenza',
+    'pages',
+    'pagecount',
+    'npages',
+  ],
 };
 
 /** "N. pratica" → "npratica": lower case, accents folded, letters and digits only. */

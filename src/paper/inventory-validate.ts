@@ -72,6 +72,19 @@ function positiveInt(v: string): number | undefined {
   return n > 0 ? n : undefined;
 }
 
+/**
+ * The pages of a practice as inventories write them: "45", "45 pagine", "pag. 45", "ff. 12", "c. 30" (carte); undefined
+ * for an empty cell, null for anything else.
+ */
+export function pageCount(v: string): number | undefined | null {
+  const t = v.trim().toLowerCase();
+  if (!t) return undefined;
+  const m =
+    /^(?:(?:pag|pagg|pp|ff|fg|cc|c|n)\.?\s*)?([0-9]{1,6})(?:[.,]0+)?\s*(?:pagine|pagina|pag\.?|fogli|foglio|ff\.?|carte|cc\.?|pp\.?|pages)?$/.exec(t);
+  const n = m ? Number(m[1]) : NaN;
+  return n > 0 ? n : null;
+}
+
 export function validateInventory(
   table: InventoryTable,
   mapping: InventoryMapping,
@@ -195,6 +208,9 @@ export function validateInventory(
     const civic = text('civic');
     if (civic && !street) problem('warning', 'civic', 'Civico senza indirizzo: ignorato', civic);
     const address = street ? [street, civic].filter(Boolean).join(' ') : undefined;
+    const expectedPages = pageCount(cell('expectedPages'));
+    if (expectedPages === null)
+      problem('warning', 'expectedPages', 'Numero di pagine non riconosciuto: campo lasciato vuoto', cell('expectedPages'));
     const applicant = text('applicant');
     const notes = text('notes');
     const location = {
@@ -226,6 +242,7 @@ export function validateInventory(
       ...(parcelKey ? { parcelKey } : {}),
       location: Object.fromEntries(Object.entries(location).filter(([, v]) => v !== undefined)),
       ...(notes ? { notes } : {}),
+      ...(expectedPages ? { expectedPages } : {}),
       importId: ctx.importId,
       sourceRow: row,
     });

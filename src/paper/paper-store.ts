@@ -46,6 +46,8 @@ export interface InventoryRecord {
   stateAt: string; // ISO, when the state last changed
   /** Pages archived for this practice once digitised. */
   pages: number;
+  /** Pages the paper practice holds, per the inventory ("pagine", "fogli", "consistenza"): checked against `pages`. */
+  expectedPages?: number;
   importId?: string;
   sourceRow?: number; // row of the import file (1 = first data row)
   createdAt: string;

@@ -78,6 +78,12 @@ export const PG_PAPER_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX access_requests_requester ON ${s}.access_requests (requester_id, created_at);
       CREATE INDEX access_requests_expiry ON ${s}.access_requests (state, expires_at);`,
   },
+  {
+    version: 2,
+    name: 'expected pages',
+    // Page quality control (issue 12): the pages the paper practice holds, checked against the pages digitised.
+    sql: (s) => `ALTER TABLE ${s}.paper_inventory ADD COLUMN expected_pages integer;`,
+  },
 ];
 
 export function migratePaperPostgres(

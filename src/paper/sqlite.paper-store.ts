@@ -101,6 +101,12 @@ export const SQLITE_PAPER_MIGRATIONS: ReadonlyArray<{ version: number; name: str
         INSERT INTO paper_inventory_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
       END;`,
   },
+  {
+    version: 3,
+    name: 'expected pages',
+    // Page quality control (issue 12): the pages the paper practice holds, checked against the pages digitised.
+    sql: `ALTER TABLE paper_inventory ADD COLUMN expected_pages INTEGER;`,
+  },
 ];
 
 export class SqlitePaperStore implements PaperStore {

@@ -59,7 +59,7 @@ export async function rebuildFromStore(
       await db.updateDocument(id, { status: 'archived', archiveKey: pkg, classification: metadata, title, pageCount: text.pages.length });
       await db.replacePages(
         id,
-        text.pages.map((p) => ({ documentId: id, page: p.page, widthPx: p.widthPx, heightPx: p.heightPx, dpi: p.dpi, confidence: p.confidence, chars: p.text.length })),
+        text.pages.map((p) => ({ documentId: id, page: p.page, widthPx: p.widthPx, heightPx: p.heightPx, dpi: p.dpi, confidence: p.confidence, chars: p.text.length, ...(p.quality ? { quality: p.quality } : {}) })),
       );
       if (created) {
         report.documents++;

@@ -30,6 +30,7 @@ export const INVENTORY_FIELD_LABELS: Record<InventoryField, string> = {
   ...SERVER_FIELD_LABELS,
   practice: 'Pratica (es. "PE 123/1987")',
   civic: 'Civico (se in una colonna a parte)',
+  expectedPages: 'Pagine (consistenza)',
 };
 
 /** Badge tone of a paper state: archived is done, paper-only is neutral, the rest are in progress. */

@@ -183,6 +183,8 @@ export interface InventoryView {
   stateLabel: string;
   stateAt: string;
   pages: number;
+  /** Pages the paper practice holds per the inventory (checked against `pages`). */
+  expectedPages?: number;
   importId?: string;
   sourceRow?: number;
   createdAt: string;

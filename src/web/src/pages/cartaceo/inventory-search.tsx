@@ -148,7 +148,12 @@ export function InventorySearch() {
           { header: 'Catasto', render: (r) => cadastralText(r) || '—' },
           { header: 'Stato', render: (r) => <PaperStateBadge state={r.state} label={r.stateLabel} /> },
           { header: 'Posizione', render: (r) => locationText(r.location) || '—' },
-          { header: 'Pagine', class: 'num', render: (r) => (r.pages ? formatNumber(r.pages) : '—') },
+          {
+            header: 'Pagine',
+            class: 'num',
+            render: (r) =>
+              `${r.pages ? formatNumber(r.pages) : '—'}${r.expectedPages ? ` / ${formatNumber(r.expectedPages)} attese` : ''}`,
+          },
           ...(can('digitisation')
             ? [
                 {
