@@ -64,7 +64,41 @@ describe('inventory import', () => {
       shelf: 'Scaffale',
       box: 'Faldone',
       notes: 'Note',
+      expectedPages: null,
     });
+  });
+
+  it('imports the pages a practice holds from a "pagine", "fogli" or "consistenza" column, warning on an unreadable one', async () => {
+    for (const header of ['N. pagine', 'Fogli', 'Consistenza', 'Pages']) {
+      expect(suggestMapping(['Pratica', 'Numero', header]).expectedPages, header).toBe(header);
+    }
+    expect(suggestMapping(['Tipo', 'Numero', 'Anno', 'Numero pagine'])).toMatchObject({
+      number: 'Numero',
+      expectedPages: 'Numero pagine',
+    });
+    const csv = ['Pratica;Faldone;Consistenza', 'PE 1/1980;B1;45', 'PE 2/1980;B1;ff. 12', 'PE 3/1980;B2;molte', 'PE 4/1980;B2;'];
+    const data = Buffer.from(csv.join('\r\n'), 'utf8');
+    const preview = await previewInventory(data, 'consistenza.csv');
+    expect(preview.mapping.expectedPages).toBe('Consistenza');
+    const report = await importInventory(store, {
+      data,
+      filename: 'consistenza.csv',
+      comune: 'E730',
+      mapping: preview.mapping,
+      importedBy: 'u-archivist',
+      now: NOW,
+    });
+    expect(report).toMatchObject({ inserted: 4, rejected: 0 });
+    expect(report.problems.map((p) => [p.row, p.severity, p.column, p.value])).toEqual([
+      [3, 'warning', 'expectedPages', 'molte'],
+    ]);
+    const pages = async (key: string) => (await store.getInventoryByKey('E730', key))?.expectedPages;
+    expect([await pages('PE 1/1980'), await pages('PE 2/1980'), await pages('PE 3/1980'), await pages('PE 4/1980')]).toEqual([
+      45,
+      12,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('imports a CSV: good rows inserted, each bad row reported with its number and reason', async () => {

@@ -72,6 +72,7 @@ export function paperStoreContract(name: string, open: () => Promise<PaperHarnes
           location: { building: 'Municipio', room: 'Archivio 1', shelf: 'S3', box: 'B12' },
           importId: 'imp-1',
           sourceRow: 4,
+          expectedPages: 40,
         }),
         record('A547', 'PE', 123, 1987),
       ]);
@@ -94,6 +95,7 @@ export function paperStoreContract(name: string, open: () => Promise<PaperHarnes
         state: 'paper',
         stateAt: expect.stringMatching(ISO),
         pages: 0,
+        expectedPages: 40,
         importId: 'imp-1',
         sourceRow: 4,
         createdAt: expect.stringMatching(ISO),
@@ -104,13 +106,18 @@ export function paperStoreContract(name: string, open: () => Promise<PaperHarnes
 
       await store.setInventoryState('E730', 'PE 123/1987', 'archived', { pages: 7 });
       const again = await store.upsertInventory([
-        record('E730', 'PE', 123, 1987, { applicant: 'Mario Rossi e Anna Bianchi', location: { box: 'B13' } }),
+        record('E730', 'PE', 123, 1987, {
+          applicant: 'Mario Rossi e Anna Bianchi',
+          location: { box: 'B13' },
+          expectedPages: 42,
+        }),
       ]);
       expect(again).toEqual({ inserted: 0, updated: 1 });
       const updated = (await store.getInventoryByKey('E730', 'PE 123/1987'))!;
       expect(updated.id).toBe(r.id);
       expect(updated.state).toBe('archived');
       expect(updated.pages).toBe(7);
+      expect(updated.expectedPages).toBe(42);
       expect(updated.applicant).toBe('Mario Rossi e Anna Bianchi');
       expect(updated.location).toEqual({ box: 'B13' });
       expect(updated.address).toBeUndefined();

@@ -66,7 +66,9 @@ if (unreachable) {
             PG_PAPER_MIGRATIONS.map((m) => m.version),
           ]);
           const s = quoteIdent(schema);
-          expect((await admin.query(`SELECT version FROM ${s}.paper_migrations`)).rows).toEqual([{ version: 1 }]);
+          expect((await admin.query(`SELECT version FROM ${s}.paper_migrations ORDER BY version`)).rows).toEqual(
+            PG_PAPER_MIGRATIONS.map((m) => ({ version: m.version })),
+          );
           await paper[0]!.upsertInventory([record('E730', 'PE', 1, 1990)]);
           const viaFactory = await openPaperStore({ driver: 'postgres', url, schema, poolSize: 10 } as Parameters<
             typeof openPaperStore

@@ -73,10 +73,11 @@ describe('SQLite paper store beside the metadata and auth stores', () => {
       // Back to version 1: no word index.
       const raw = new Database(file);
       raw.exec(`DROP TABLE paper_inventory_fts; DROP TRIGGER paper_inventory_fts_ai; DROP TRIGGER paper_inventory_fts_ad;
-        DROP TRIGGER paper_inventory_fts_au; DELETE FROM paper_migrations WHERE version = 2;`);
+        DROP TRIGGER paper_inventory_fts_au; ALTER TABLE paper_inventory DROP COLUMN expected_pages;
+        DELETE FROM paper_migrations WHERE version >= 2;`);
       raw.close();
       const upgraded = new SqlitePaperStore(file);
-      expect(upgraded.applied).toEqual([2]);
+      expect(upgraded.applied).toEqual([2, 3]);
       const keys = async (q: string) =>
         (await upgraded.searchInventory({ q })).records.map((r) => r.practiceKey).sort();
       expect(await keys('fabb')).toEqual(['PE 1/1990']);
