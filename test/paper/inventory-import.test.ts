@@ -76,7 +76,13 @@ describe('inventory import', () => {
       number: 'Numero',
       expectedPages: 'Numero pagine',
     });
-    const csv = ['Pratica;Faldone;Consistenza', 'PE 1/1980;B1;45', 'PE 2/1980;B1;ff. 12', 'PE 3/1980;B2;molte', 'PE 4/1980;B2;'];
+    const csv = [
+      'Pratica;Faldone;Consistenza',
+      'PE 1/1980;B1;45',
+      'PE 2/1980;B1;ff. 12',
+      'PE 3/1980;B2;molte',
+      'PE 4/1980;B2;',
+    ];
     const data = Buffer.from(csv.join('\r\n'), 'utf8');
     const preview = await previewInventory(data, 'consistenza.csv');
     expect(preview.mapping.expectedPages).toBe('Consistenza');
@@ -93,12 +99,12 @@ describe('inventory import', () => {
       [3, 'warning', 'expectedPages', 'molte'],
     ]);
     const pages = async (key: string) => (await store.getInventoryByKey('E730', key))?.expectedPages;
-    expect([await pages('PE 1/1980'), await pages('PE 2/1980'), await pages('PE 3/1980'), await pages('PE 4/1980')]).toEqual([
-      45,
-      12,
-      undefined,
-      undefined,
-    ]);
+    expect([
+      await pages('PE 1/1980'),
+      await pages('PE 2/1980'),
+      await pages('PE 3/1980'),
+      await pages('PE 4/1980'),
+    ]).toEqual([45, 12, undefined, undefined]);
   });
 
   it('imports a CSV: good rows inserted, each bad row reported with its number and reason', async () => {
