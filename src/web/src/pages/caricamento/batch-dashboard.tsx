@@ -15,6 +15,7 @@ import type { BatchDetail, BatchDocument, BatchItem } from '../../types.ts';
 import { useUnion } from '../../union.ts';
 import { useBatchLive, type LiveMode } from './batch-live.ts';
 import { ConformityPanel } from './conformity-panel.tsx';
+import { QualitySection } from './quality-section.tsx';
 
 export interface BatchDashboardProps {
   batchId: string;
@@ -112,6 +113,7 @@ export function BatchDashboard({ batchId }: BatchDashboardProps) {
         rowProps={(d) => ({ class: d.status === 'failed' ? 'row-failed' : undefined })}
         empty="Nessun documento accettato in questo lotto"
       />
+      <QualitySection batchId={batchId} refreshKey={qualityRefreshKey(mode, detail.documents)} />
       {notAccepted.length > 0 && (
         <details class="not-accepted">
           <summary>File non elaborati: {notAccepted.length}</summary>
@@ -157,6 +159,12 @@ function Summary({ detail, mode }: { detail: BatchDetail; mode: LiveMode }) {
       </p>
     </>
   );
+}
+
+/** Changes when the batch ends and as documents get past the prepare step (every 10 past the first 10). */
+function qualityRefreshKey(mode: LiveMode, docs: BatchDocument[]): string {
+  const prepared = docs.filter((d) => d.status !== 'received' && d.status !== 'preparing').length;
+  return `${mode}:${prepared < 10 ? prepared : Math.floor(prepared / 10) * 10}`;
 }
 
 function flatten(items: BatchItem[]): BatchItem[] {

@@ -1,6 +1,7 @@
 // GET /api/documents/:id as the viewer's side panel shows it: the document record with its classification JSON
 // (src/classify/document-metadata.ts) read defensively, since older documents may lack any field.
 import { statusLabel } from '../../status.ts';
+import type { PageQuality } from '../../quality.ts';
 import { comuneLabel } from '../../union.ts';
 import { documentTypeLabel, procedureLabel } from '../ricerca/labels.ts';
 
@@ -18,6 +19,8 @@ export interface DocumentDetailResponse {
     /** Restricted to the staff of its Comune (not shared with the union). */
     restricted?: boolean;
   };
+  /** Page rows, with the quality warnings of scanned pages. */
+  pages?: Array<{ page: number; quality?: PageQuality }>;
 }
 
 export interface MetadataRow {

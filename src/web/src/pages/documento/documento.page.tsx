@@ -10,6 +10,7 @@ import { AccessRequired, isAccessRequired } from './access-required.tsx';
 import { documentTitle, type DocumentDetailResponse } from './document-detail.ts';
 import { MetadataPanel } from './metadata-panel.tsx';
 import { PdfViewer } from './pdf-viewer.tsx';
+import { QualityBadge } from './quality-badge.tsx';
 import './documento.css';
 
 const DOCUMENT_ID = /^[0-9a-f]{64}$/;
@@ -61,6 +62,7 @@ export function DocumentoPage({ params, path }: PageProps) {
         </p>
       )}
       <ErrorAlert error={error} />
+      {data?.pages && <QualityBadge documentId={id} pages={data.pages} page={page} />}
       <div class="documento-body">
         <PdfViewer documentId={id} page={page} terms={q} onPageChange={onPageChange} />
         <MetadataPanel detail={data} />
