@@ -82,6 +82,10 @@ describe.each<StoreKind>(['fs', 's3'])('on the %s store', (storeKind) => {
         const evView = (ev: Array<{ at: string; type: string; actor: string }>) =>
           ev.map((e) => [e.at, e.type, e.actor]);
         const id0 = docsAfter[0]!.id;
+        // Pages come back with their quality warnings and measures (kept in text.json).
+        const pagesBefore = await db.listPages(id0);
+        expect(pagesBefore.some((p) => p.quality !== undefined)).toBe(true);
+        expect(await freshDb.listPages(id0)).toEqual(pagesBefore);
         expect(evView(await freshDb.listEvents({ documentId: id0 }))).toEqual(
           evView((await db.listEvents({ documentId: id0 })).filter((e) => e.type !== 'indexed')),
         );
