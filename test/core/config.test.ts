@@ -18,6 +18,16 @@ describe('configuration', () => {
     expect(c.search.path).toBe('/tmp/x/search.db');
   });
 
+  it('reads the page quality thresholds: defaults, environment overrides, bad values named', () => {
+    expect(loadConfig({ env: {}, cwd: '/srv' }).scan).toMatchObject({ quality: true, minDpi: 200, maxSkewDegrees: 2 });
+    const c = loadConfig({
+      env: { SCAN_MIN_DPI: '300', SCAN_MAX_SKEW_DEGREES: '1.5', SCAN_QUALITY: 'no' },
+      cwd: '/srv',
+    });
+    expect(c.scan).toMatchObject({ quality: false, minDpi: 300, maxSkewDegrees: 1.5 });
+    expect(() => loadConfig({ env: { SCAN_EDGE_MIN_INK: '2' }, cwd: '/srv' })).toThrow(/scan\.edgeMinInk/);
+  });
+
   it('fails at start-up with the name of a bad setting', () => {
     expect(() => loadConfig({ env: { OCR_WORKERS: 'many' }, cwd: '/srv' })).toThrow(ConfigError);
     expect(() => loadConfig({ env: { OCR_WORKERS: 'many' }, cwd: '/srv' })).toThrow(/ocr\.workers/);
@@ -28,7 +38,14 @@ describe('configuration', () => {
 describe('configuration of the S3 store', () => {
   it('reads S3 settings from the environment when the driver is s3', () => {
     const c = loadConfig({
-      env: { STORE_DRIVER: 's3', S3_ENDPOINT: 'http://minio:9000', S3_BUCKET: 'faldone', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's', S3_FORCE_PATH_STYLE: 'true' },
+      env: {
+        STORE_DRIVER: 's3',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_BUCKET: 'faldone',
+        S3_ACCESS_KEY_ID: 'k',
+        S3_SECRET_ACCESS_KEY: 's',
+        S3_FORCE_PATH_STYLE: 'true',
+      },
       cwd: '/srv',
     });
     expect(c.store.s3).toMatchObject({ endpoint: 'http://minio:9000', bucket: 'faldone', forcePathStyle: true });
