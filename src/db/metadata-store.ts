@@ -3,6 +3,7 @@
 // methods take `comuni` and `scope` filters so the SQL does the filtering.
 import type { PageQuality } from '../scan/page-quality.ts';
 import type { TenantScope } from '../tenancy/tenant-scope.ts';
+import type { PageVersionStore } from './page-versions.ts';
 
 export const DOCUMENT_STEPS = ['received', 'preparing', 'ocr', 'assembling', 'classifying', 'archiving', 'indexing'] as const;
 export type DocumentStep = (typeof DOCUMENT_STEPS)[number];
@@ -248,7 +249,8 @@ export interface PracticeWithCount extends Practice {
   documents: number;
 }
 
-export interface MetadataStore {
+/** Page versions (rescanned pages): see page-versions.ts. */
+export interface MetadataStore extends PageVersionStore {
   /** id and createdAt are given only when rebuilding from the archive packages. */
   createBatch(input: NewBatch): Promise<Batch>;
   getBatch(id: string): Promise<Batch | null>;

@@ -4,6 +4,7 @@
 // Never edit a migration that has shipped: append a new one.
 import type pg from 'pg';
 import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
+import { PAGE_VERSIONS_PG_SQL } from './postgres.page-versions.ts';
 
 export interface PgMigration {
   version: number;
@@ -170,6 +171,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     name: 'page quality',
     // Page quality control (issue 12): warnings and measures per scanned page.
     sql: (s) => `ALTER TABLE ${s}.pages ADD COLUMN quality jsonb;`,
+  },
+  {
+    version: 5,
+    name: 'page-versions',
+    // Rescanned pages of archived documents (issue 12): one row per new version of a page.
+    sql: PAGE_VERSIONS_PG_SQL,
   },
 ];
 

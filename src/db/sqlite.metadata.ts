@@ -38,6 +38,8 @@ import {
 import { RecordsDelegate } from './records.delegate.ts';
 import { RECORDS_MIGRATION, SqliteRecords } from './sqlite.records.ts';
 import { TENANCY_MIGRATION } from './sqlite.tenancy.ts';
+import { PAGE_VERSIONS_MIGRATION, SqlitePageVersions } from './sqlite.page-versions.ts';
+import type { NewPageVersion, PageVersion, PageVersionFilter, PageVersionPatch } from './page-versions.ts';
 
 const parseJson = (v: unknown) => JSON.parse(v as string) as unknown;
 
@@ -69,6 +71,7 @@ export const MIGRATIONS: readonly string[] = [
   TENANCY_MIGRATION,
   // Page quality control (issue 12): warnings and measures per scanned page, JSON.
   `ALTER TABLE pages ADD COLUMN quality TEXT;`,
+  PAGE_VERSIONS_MIGRATION,
 ];
 
 /** JSON text for a JSON column; null/undefined (and values JSON cannot represent) → NULL, read back as undefined. */
@@ -103,6 +106,7 @@ function batchWhere(f: BatchFilter): { where: string; args: unknown[] } {
 export class SqliteMetadataStore extends RecordsDelegate implements MetadataStore {
   private readonly db: Database.Database;
   protected readonly records: SqliteRecords;
+  private readonly versions: SqlitePageVersions;
 
   constructor(file: string) {
     super();
@@ -114,6 +118,7 @@ export class SqliteMetadataStore extends RecordsDelegate implements MetadataStor
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.records = new SqliteRecords(this.db);
+    this.versions = new SqlitePageVersions(this.db);
   }
 
   private migrate(): void {
@@ -350,6 +355,20 @@ export class SqliteMetadataStore extends RecordsDelegate implements MetadataStor
       actor: r.actor as string,
       detail: r.detail === null || r.detail === undefined ? undefined : JSON.parse(r.detail as string),
     }));
+  }
+
+  // Page versions (rescans): see sqlite.page-versions.ts.
+  addPageVersion(input: NewPageVersion): Promise<PageVersion> {
+    return this.versions.addPageVersion(input);
+  }
+  getPageVersion(documentId: string, page: number, version: number): Promise<PageVersion | null> {
+    return this.versions.getPageVersion(documentId, page, version);
+  }
+  listPageVersions(filter: PageVersionFilter): Promise<PageVersion[]> {
+    return this.versions.listPageVersions(filter);
+  }
+  updatePageVersion(documentId: string, page: number, version: number, patch: PageVersionPatch): Promise<void> {
+    return this.versions.updatePageVersion(documentId, page, version, patch);
   }
 
   async close(): Promise<void> {

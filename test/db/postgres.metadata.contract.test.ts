@@ -10,6 +10,7 @@ import { openMetadataStore } from '../../src/db/metadata-store.factory.ts';
 import { metadataStoreContract, type ContractStore } from './metadata.contract.ts';
 import { recordsContract } from './records.contract.ts';
 import { tenancyContract } from './tenancy.contract.ts';
+import { pageVersionsContract } from './page-versions.contract.ts';
 
 const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const shownUrl = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
@@ -66,6 +67,7 @@ if (unreachable) {
   metadataStoreContract('PostgreSQL', harness);
   recordsContract('PostgreSQL', harness);
   tenancyContract('PostgreSQL', harness);
+  pageVersionsContract('PostgreSQL', harness);
 
   describe('PostgreSQL metadata store: schema and migrations', () => {
     it('migrates exactly once when several processes open the same schema at once', async () => {

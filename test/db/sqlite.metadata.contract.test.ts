@@ -6,6 +6,7 @@ import { makeTmpDir } from '../helpers/tmp-dir.ts';
 import { metadataStoreContract, type ContractStore } from './metadata.contract.ts';
 import { recordsContract } from './records.contract.ts';
 import { tenancyContract } from './tenancy.contract.ts';
+import { pageVersionsContract } from './page-versions.contract.ts';
 
 async function harness(): Promise<ContractStore> {
   const tmp = await makeTmpDir('faldone-meta-');
@@ -28,3 +29,4 @@ async function harness(): Promise<ContractStore> {
 metadataStoreContract('SQLite', harness);
 recordsContract('SQLite', harness);
 tenancyContract('SQLite', harness);
+pageVersionsContract('SQLite', harness);
