@@ -10,6 +10,7 @@ import { DIGITISATION_POLICY } from './routes/digitisation.routes.ts';
 import { INVENTORY_POLICY } from './routes/inventory.routes.ts';
 import { QUALITY_POLICY } from './routes/quality.routes.ts';
 import { UNION_POLICY } from './routes/union.routes.ts';
+import { PAGE_VERSION_POLICY } from './routes/page-versions.routes.ts';
 
 export type Access = readonly Role[] | 'public' | 'authenticated';
 
@@ -191,6 +192,8 @@ export const ACCESS_POLICY: Readonly<Record<string, PolicyEntry>> = {
   ...CONFORMITY_POLICY,
   // Page quality control of a batch (issue 12).
   ...QUALITY_POLICY,
+  // Page rescans and versions (issue 12).
+  ...PAGE_VERSION_POLICY,
 };
 
 /**

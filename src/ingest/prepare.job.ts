@@ -37,7 +37,7 @@ export interface PageManifest {
   sourceKind: string;
 }
 
-type RawPage =
+export type RawPage =
   | {
       kind: 'image' | 'render';
       input: Buffer;
@@ -49,7 +49,7 @@ type RawPage =
   | { kind: 'text'; layer: PdfTextLayer; reason: string };
 
 /** Yield the raw pages of an original, one at a time so a long TIFF never sits decoded in memory. */
-async function* rawPages(original: Buffer, kind: string, ctx: JobContext): AsyncGenerator<RawPage> {
+export async function* rawPages(original: Buffer, kind: string, ctx: JobContext): AsyncGenerator<RawPage> {
   const { maxPixels, maxPages } = ctx.config.limits;
   if (kind === 'tiff') {
     const meta = await sharp(original, { limitInputPixels: maxPixels }).metadata();
@@ -81,7 +81,7 @@ async function* rawPages(original: Buffer, kind: string, ctx: JobContext): Async
 const probes = new Map<string, Promise<OrientationProbe | undefined>>();
 
 /** Page clean-up options from config; the orientation probe is made once per process and kind. */
-async function cleanupOptions(ctx: JobContext): Promise<Pick<PreparePageImageOptions, 'cleanup' | 'median'>> {
+export async function cleanupOptions(ctx: JobContext): Promise<Pick<PreparePageImageOptions, 'cleanup' | 'median'>> {
   const c = ctx.config.ocr.cleanup;
   let probe = probes.get(c.orientationProbe);
   if (!probe) probes.set(c.orientationProbe, (probe = orientationProbeFor(c.orientationProbe)));

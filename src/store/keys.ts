@@ -22,6 +22,8 @@ export const keys = {
   conformityReport: (batchId: string, verificationId: string) =>
     `conformity/${batchId}/verifica-${verificationId}.json`,
   conformitySigned: (batchId: string, sha: string, ext: 'p7m' | 'pdf') => `conformity/${batchId}/firmato-${sha}.${ext}`,
+  /** A rescan of an archived page as received, until the rescan job has put it in the archive package. */
+  rescanInbox: (sha: string, page: number, version: number) => `rescans/${sha}/page-${pad(page)}-v${version}`,
 };
 
 /** File names inside an archive package. */
@@ -30,4 +32,9 @@ export const PACKAGE_FILES = {
   text: 'text.json',
   manifest: 'manifest.json',
   original: (ext: string) => `original.${ext}`,
+  /** A rescanned page as received (version >= 2). Flat names: a package has no folders (PdV export). */
+  rescan: (page: number, version: number, ext: string) => `rescan-page-${pad(page)}-v${version}.${ext}`,
+  /** The searchable PDF and text of an earlier edition, kept when a rescan produced the next one. */
+  previousPdf: (edition: number) => `document.v${edition}.pdf`,
+  previousText: (edition: number) => `text.v${edition}.json`,
 };

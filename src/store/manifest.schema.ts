@@ -10,10 +10,33 @@ const isoDateTime = z.string().datetime();
 
 export const manifestFileSchema = z.object({
   name: z.string().min(1),
-  role: z.enum(['originale', 'copia-per-immagine-ricercabile', 'testo-ocr']),
+  role: z.enum([
+    'originale',
+    'copia-per-immagine-ricercabile',
+    'testo-ocr',
+    // Rescans (issue 12): the new scan of a page as received, and the searchable PDF and text it superseded.
+    'scansione-sostitutiva-pagina',
+    'copia-per-immagine-ricercabile-precedente',
+    'testo-ocr-precedente',
+  ]),
   mediaType: z.string(),
   size: z.number().int().nonnegative(),
   sha256: sha256Hex,
+});
+
+/** One version of a page: v1 is the page of the first original, each later one a rescan that replaced it. */
+export const pageVersionSchema = z.object({
+  versione: z.number().int().min(1),
+  /** SHA-256 of the file holding the version: the first original for v1, the rescan as received after. */
+  impronta: sha256Hex,
+  /** The package file holding it, and the page of that file. */
+  file: z.string().min(1),
+  paginaDelFile: z.number().int().min(1),
+  data: isoDateTime,
+  soggetto: z.string(),
+  motivo: z.string().optional(),
+  /** Edition of the searchable PDF this version first appears in (1 = as first archived). */
+  edizione: z.number().int().min(1),
 });
 
 export const documentMetadataSchema = z.object({
@@ -109,6 +132,12 @@ export const manifestSchema = z
     files: z.array(manifestFileSchema).min(1),
     /** Present once the conformity of the batch's image copies has been attested and the signed file received. */
     conformita: conformitySchema.optional(),
+    /** Pages replaced by a rescan, with every version (absent when no page was ever rescanned). */
+    versioniPagine: z
+      .array(z.object({ pagina: z.number().int().min(1), versioni: z.array(pageVersionSchema).min(2) }))
+      .optional(),
+    /** Edition of document.pdf and text.json (absent = 1); earlier editions are kept as document.v<n>.pdf. */
+    edizione: z.number().int().min(1).optional(),
     /** TracciatureModifiche: the document's event log. */
     tracciatureModifiche: z.array(
       z.object({ data: isoDateTime, tipo: z.string(), soggetto: z.string(), dettaglio: z.record(z.string(), z.unknown()).optional() }),

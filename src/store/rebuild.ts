@@ -11,6 +11,7 @@ import { packageOf } from './fixity.ts';
 import { PACKAGE_FILES } from './keys.ts';
 import type { Manifest } from './manifest.ts';
 import type { ObjectStore } from './object-store.ts';
+import { restorePageVersions } from '../rescan/rescan.rebuild.ts';
 
 export interface RebuildReport {
   packages: number;
@@ -68,6 +69,7 @@ export async function rebuildFromStore(
           await db.addEvent({ at: e.data, type: e.tipo, documentId: id, batchId: lotto.id, actor: e.soggetto, detail: e.dettaglio });
         }
       }
+      await restorePageVersions(db, id, manifest);
       // The document as stored (a document that existed keeps its Comune and restriction).
       const stored = await db.getDocument(id);
       if (!stored) throw new Error(`document ${id} not stored`);

@@ -6,6 +6,7 @@ import { STEPS, STEP_STATUS, type DocumentJob, type StepName } from './job-catal
 import { JOB_HANDLERS } from './job-handlers.ts';
 import type { Services } from './job-context.ts';
 import { failDocument } from './fail-document.ts';
+import { RescanRunner } from '../rescan/rescan.runner.ts';
 
 export interface WorkerRunnerOptions {
   steps?: readonly StepName[]; // default: all
@@ -14,6 +15,7 @@ export interface WorkerRunnerOptions {
 
 export class WorkerRunner {
   private readonly workers: Worker[] = [];
+  private rescans?: RescanRunner;
 
   constructor(private readonly services: Services, private readonly opts: WorkerRunnerOptions = {}) {
     for (const step of STEPS) {
@@ -39,6 +41,8 @@ export class WorkerRunner {
       worker.on('error', (err) => this.services.logger.error({ err, step }, 'worker error'));
       this.workers.push(worker);
     }
+    // Page rescans of archived documents run where pages are recognised.
+    if ((this.opts.steps ?? STEPS).includes('ocr-page')) (this.rescans = new RescanRunner(this.services)).start();
   }
 
   private async process(step: StepName, job: Job): Promise<unknown> {
@@ -95,7 +99,8 @@ export class WorkerRunner {
 
   /** Stop taking jobs; let the active ones finish (BullMQ hands back what it cannot finish on the next start). */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.workers.map((w) => w.close()), this.rescans?.close()]);
     this.workers.length = 0;
+    this.rescans = undefined;
   }
 }
