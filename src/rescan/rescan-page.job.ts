@@ -13,10 +13,10 @@ import type { PageVersion } from '../db/page-versions.ts';
 import { pageEntries } from '../index/index.job.ts';
 import type { DocumentText } from '../ocr/assemble.job.ts';
 import { buildDocumentPdf } from '../ocr/searchable-pdf.ts';
-import { readFingerprint } from '../store/hash.ts';
+import { readFingerprint, sha256 } from '../store/hash.ts';
 import { keys, PACKAGE_FILES } from '../store/keys.ts';
 import type { Manifest, ManifestFile } from '../store/manifest.schema.ts';
-import type { ObjectStore } from '../store/object-store.ts';
+import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import type { JobContext } from '../workers/job-context.ts';
 import { pageVersionsSection, rescanFileName, reviseManifest } from './rescan.manifest.ts';
 import { recogniseRescan } from './rescan-page.ocr.ts';
@@ -79,7 +79,19 @@ export async function rescanPageJob(ctx: JobContext, job: RescanJob): Promise<Re
     return f;
   };
 
-  // 1. The edition being replaced, kept under its own names (the base of the new one, also on a re-run).
+  // 1. The new page, recognised before anything is written: a scan that cannot be read leaves the package as it was.
+  const rescanName = rescanFileName(version);
+  const inbox = keys.rescanInbox(doc.id, job.page, job.version);
+  const source = (await store.head(inbox)) ? inbox : at(rescanName);
+  const rescan = await store.getBuffer(source).catch((err: unknown) => {
+    if (!(err instanceof ObjectNotFoundError)) throw err;
+    throw new PermanentError(`the rescan of page ${job.page} (version ${job.version}) is missing`);
+  });
+  if (sha256(rescan) !== version.sha256)
+    throw new PermanentError(`the stored rescan has SHA-256 ${sha256(rescan)}, expected ${version.sha256}`);
+  const recognised = await recogniseRescan(ctx, rescan, job.page);
+
+  // 2. The edition being replaced, kept under its own names (the base of the new one, also on a re-run).
   const pdfName = PACKAGE_FILES.previousPdf(previous);
   const textName = PACKAGE_FILES.previousText(previous);
   const keptPdf = await keepCopy(
@@ -95,19 +107,11 @@ export async function rescanPageJob(ctx: JobContext, job: RescanJob): Promise<Re
     manifest.files.find((f) => f.name === textName)?.sha256 ?? listed(PACKAGE_FILES.text).sha256,
   );
 
-  // 2. The rescan as received joins the package (the inbox copy goes only once the version is applied).
-  const rescanName = rescanFileName(version);
-  const inbox = keys.rescanInbox(doc.id, job.page, job.version);
-  const placed = (await store.head(inbox))
-    ? await putVerified(store, at(rescanName), await store.getBuffer(inbox))
-    : await readFingerprint(store, at(rescanName));
-  if (!placed) throw new PermanentError(`the rescan of page ${job.page} (version ${job.version}) is missing`);
-  if (placed.sha256 !== version.sha256)
-    throw new PermanentError(`the stored rescan has SHA-256 ${placed.sha256}, expected ${version.sha256}`);
-
-  // 3. The new page, and the new edition built on the kept one.
-  const rescan = await store.getBuffer(at(rescanName));
-  const recognised = await recogniseRescan(ctx, rescan, job.page);
+  // 3. The rescan as received joins the package (the inbox copy goes only once the version is applied), and the
+  // new edition is built on the kept one.
+  const placed =
+    source === inbox ? await putVerified(store, at(rescanName), rescan) : await readFingerprint(store, at(rescanName));
+  if (placed?.sha256 !== version.sha256) throw new Error(`fixity check failed for ${at(rescanName)}`);
   const basePdf = await store.getBuffer(at(pdfName));
   const baseText = await readJson<DocumentText>(store, at(textName));
   const pages = Array.from({ length: baseText.pages.length }, (_, i) =>

@@ -8,6 +8,7 @@ import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts'
 import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { extractPdfText } from '../../src/ocr/pdf-text.ts';
 import { rescanPageJob } from '../../src/rescan/rescan-page.job.ts';
+import { RescanRunner } from '../../src/rescan/rescan.runner.ts';
 import { auditFixity } from '../../src/store/fixity.ts';
 import { sha256 } from '../../src/store/hash.ts';
 import { keys, PACKAGE_FILES } from '../../src/store/keys.ts';
@@ -312,6 +313,63 @@ describe('a rescanned page', () => {
     expect(kept(after)).toEqual(kept(before));
     expect(after.edizione).toBe(2);
     expect(after.tracciatureModifiche.filter((e) => e.tipo === 'page-rescanned')).toHaveLength(1);
-    expect((await auditFixity(world.services)).ok).toBe(true);
+    expect((await auditFixity(world.services)).problems).toEqual([]);
+  }, 60_000);
+  it('fails alone on an unreadable image: the version says why, the document and its package stay as they were', async () => {
+    const broken = Buffer.concat([rescanPng.subarray(0, 64), Buffer.alloc(2000, 7)]);
+    const pdf = (await call(staffA, 'GET', `/api/documents/${docId}/pdf`)).body as Buffer;
+    const res = await call(staffA, 'POST', `/api/documents/${docId}/pages/1/rescan`, rescanForm('rotta.png', broken));
+    expect(res.status).toBe(202);
+    const v = await waitForVersion(1, 2);
+    expect(v.status).toBe('failed');
+    expect(v.error).toMatch(/rescan/i);
+    expect((await world.services.db.getDocument(docId))?.status).toBe('archived');
+    expect(sha256((await call(staffA, 'GET', `/api/documents/${docId}/pdf`)).body as Buffer)).toBe(sha256(pdf));
+    // The bytes received are kept (never lost), outside the package.
+    expect(sha256(await world.services.store.getBuffer(keys.rescanInbox(docId, 1, 2)))).toBe(sha256(broken));
+    const history = (await call(staffA, 'GET', `/api/documents/${docId}/pages/1/versions`)).body.versions;
+    expect(history).toEqual([
+      expect.objectContaining({ version: 1, current: true }),
+      expect.objectContaining({ version: 2, status: 'failed', current: false }),
+    ]);
+    expect((await auditFixity(world.services)).problems).toEqual([]);
+  }, 60_000);
+
+  it('is picked up when the workers start if its process died before enqueuing it, and makes edition 3', async () => {
+    const { db, store } = world.services;
+    const page1 = await render('Comune di Lugo pratica edilizia\nPRIMA PAGINA RIFATTA');
+    const v = await db.addPageVersion({
+      documentId: docId,
+      page: 1,
+      sha256: sha256(page1),
+      size: page1.length,
+      mediaType: 'image/png',
+      filename: 'p1.png',
+      createdBy: staffA.user.username,
+    });
+    await store.put(keys.rescanInbox(docId, 1, v.version), page1);
+    const runner = new RescanRunner(world.services);
+    try {
+      expect(await runner.resumePending()).toBe(1);
+      expect(await waitForVersion(1, v.version)).toMatchObject({ status: 'applied', edition: 3 });
+    } finally {
+      await runner.close();
+    }
+    const pages = await extractPdfText(
+      new Uint8Array((await call(staffA, 'GET', `/api/documents/${docId}/pdf`)).body as Buffer),
+    );
+    expect(squash(pages[0]!)).toContain('RIFATTA');
+    expect(squash(pages[1]!)).toContain('TESTO NUOVO');
+    const manifest = await manifestOf();
+    expect(manifest.edizione).toBe(3);
+    expect(manifest.files.map((f) => f.name)).toEqual(
+      expect.arrayContaining(['document.v1.pdf', 'document.v2.pdf', 'rescan-page-0001-v3.png']),
+    );
+    expect(manifest.versioniPagine?.map((p) => [p.pagina, p.versioni.map((x) => x.versione)])).toEqual([
+      [1, [1, 3]],
+      [2, [1, 2]],
+    ]);
+    expect(validateManifestJson(manifest), JSON.stringify(validateManifestJson.errors)).toBe(true);
+    expect((await auditFixity(world.services)).problems).toEqual([]);
   }, 60_000);
 });
