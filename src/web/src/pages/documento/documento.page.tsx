@@ -11,6 +11,8 @@ import { documentTitle, type DocumentDetailResponse } from './document-detail.ts
 import { MetadataPanel } from './metadata-panel.tsx';
 import { PdfViewer } from './pdf-viewer.tsx';
 import { QualityBadge } from './quality-badge.tsx';
+import { PageVersionsPanel } from './page-versions.panel.tsx';
+import './page-versions.css';
 import './documento.css';
 
 const DOCUMENT_ID = /^[0-9a-f]{64}$/;
@@ -65,7 +67,10 @@ export function DocumentoPage({ params, path }: PageProps) {
       {data?.pages && <QualityBadge documentId={id} pages={data.pages} page={page} />}
       <div class="documento-body">
         <PdfViewer documentId={id} page={page} terms={q} onPageChange={onPageChange} />
-        <MetadataPanel detail={data} />
+        <div class="documento-side">
+          <MetadataPanel detail={data} />
+          <PageVersionsPanel documentId={id} page={page} archived={data?.document.status === 'archived'} />
+        </div>
       </div>
     </section>
   );

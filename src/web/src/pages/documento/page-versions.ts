@@ -1,0 +1,44 @@
+// GET /api/documents/:id/pages/:page/versions as the viewer shows it: labels and the polling rule.
+
+export type PageVersionStatus = 'pending' | 'applied' | 'failed';
+
+export interface PageVersionView {
+  version: number;
+  sha256: string;
+  at: string;
+  by: string;
+  reason?: string;
+  status: PageVersionStatus;
+  error?: string;
+  current: boolean;
+  mediaType: string;
+  filename: string;
+  size?: number;
+}
+
+export interface PageVersionsResponse {
+  documentId: string;
+  page: number;
+  versions: PageVersionView[];
+}
+
+export const VERSION_STATUS_LABELS: Record<PageVersionStatus, string> = {
+  pending: 'In lavorazione',
+  applied: 'Applicata',
+  failed: 'Non applicata',
+};
+
+export const VERSION_STATUS_BADGES: Record<PageVersionStatus, string> = {
+  pending: 'badge-progress',
+  applied: 'badge-ok',
+  failed: 'badge-error',
+};
+
+/** "Originale" for v1, "Nuova scansione" after. */
+export const versionLabel = (v: Pick<PageVersionView, 'version'>) =>
+  v.version === 1 ? 'v1 — originale' : `v${v.version} — nuova scansione`;
+
+export const hasPending = (r: PageVersionsResponse | undefined) => !!r?.versions.some((v) => v.status === 'pending');
+
+export const versionImageUrl = (documentId: string, page: number, version: number) =>
+  `/api/documents/${documentId}/pages/${page}/versions/${version}/image`;
