@@ -20,7 +20,7 @@ import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { validateManifestJson } from '../helpers/manifest-validator.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
-import { renderTextPage } from '../helpers/render-text-page.ts';
+import { smallTextPage, tiffOf } from '../helpers/rescan-scans.ts';
 
 const A = 'E730'; // Lugo
 const B = 'A547'; // Bagnacavallo
@@ -32,19 +32,7 @@ let docId: string;
 let pdfBefore: Buffer;
 let rescanPng: Buffer;
 
-const render = (text: string) =>
-  renderTextPage({ text, widthMm: 120, heightMm: 40, marginMm: 8, fontSizePt: 14 }).then((r) => r.image);
-
-async function tiffOf(pages: Buffer[]): Promise<Buffer> {
-  const meta = await sharp(pages[0]).metadata();
-  const greys = await Promise.all(pages.map((p) => sharp(p).toColourspace('b-w').raw().toBuffer()));
-  return sharp(Buffer.concat(greys), {
-    raw: { width: meta.width!, height: meta.height! * pages.length, channels: 1, pageHeight: meta.height! },
-  })
-    .withDensity(300)
-    .tiff({ compression: 'lzw' })
-    .toBuffer();
-}
+const render = smallTextPage;
 
 async function call(
   caller: BearerCaller | { headers: Record<string, string> },

@@ -1,5 +1,6 @@
 // Viewer page `#/documento/<id>?pagina=<n>&q=<terms>`: the PDF opened at the page, the query terms highlighted, the
 // document's metadata beside it. Turning the page updates `pagina` in place (no history entry per page).
+import { useState } from 'preact/hooks';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { RestrictedBadge } from '../../components/restricted-badge.tsx';
 import { useApi } from '../../hooks/use-api.ts';
@@ -23,6 +24,7 @@ export function DocumentoPage({ params, path }: PageProps) {
   const page = Math.max(1, Math.floor(Number(params.get('pagina'))) || 1);
   const q = params.get('q') ?? '';
   const { data, error } = useApi<DocumentDetailResponse>(valid ? `/api/documents/${id}` : null);
+  const [edition, setEdition] = useState(0); // a replaced page reloads the viewer
 
   if (!valid) {
     return (
@@ -66,10 +68,15 @@ export function DocumentoPage({ params, path }: PageProps) {
       <ErrorAlert error={error} />
       {data?.pages && <QualityBadge documentId={id} pages={data.pages} page={page} />}
       <div class="documento-body">
-        <PdfViewer documentId={id} page={page} terms={q} onPageChange={onPageChange} />
+        <PdfViewer key={edition} documentId={id} page={page} terms={q} onPageChange={onPageChange} />
         <div class="documento-side">
           <MetadataPanel detail={data} />
-          <PageVersionsPanel documentId={id} page={page} archived={data?.document.status === 'archived'} />
+          <PageVersionsPanel
+            documentId={id}
+            page={page}
+            archived={data?.document.status === 'archived'}
+            onApplied={() => setEdition((n) => n + 1)}
+          />
         </div>
       </div>
     </section>

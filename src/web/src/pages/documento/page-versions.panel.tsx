@@ -1,6 +1,6 @@
 // Per page of the viewer, for staff: the page's versions (v1 the original, then each rescan: when, who, why,
 // outcome, the image as received) and, for those who upload, the form to replace the page with a new scan.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { formatDateTime } from '../../format.ts';
 import { useApi } from '../../hooks/use-api.ts';
@@ -20,15 +20,24 @@ export interface PageVersionsPanelProps {
   page: number;
   /** Only an archived document's pages can be replaced. */
   archived: boolean;
+  /** Called when a rescan this panel saw pending has been applied (the searchable PDF changed). */
+  onApplied?: () => void;
 }
 
-export function PageVersionsPanel({ documentId, page, archived }: PageVersionsPanelProps) {
+export function PageVersionsPanel({ documentId, page, archived, onApplied }: PageVersionsPanelProps) {
   // Versions are staff's (the same roles as the batch views); replacing a page is for those who upload.
   const staff = can('batches.read');
   const { data, error, reload } = useApi<PageVersionsResponse>(
     staff ? `/api/documents/${documentId}/pages/${page}/versions` : null,
   );
   const pending = hasPending(data);
+  const waiting = useRef(new Set<number>());
+  useEffect(() => {
+    if (!data) return;
+    const applied = data.versions.some((v) => v.status === 'applied' && waiting.current.has(v.version));
+    waiting.current = new Set(data.versions.filter((v) => v.status === 'pending').map((v) => v.version));
+    if (applied) onApplied?.();
+  }, [data]);
   useEffect(() => {
     if (!pending) return;
     const timer = setInterval(reload, 2000);

@@ -40,7 +40,7 @@ export function RescanForm({ documentId, page, onSent }: { documentId: string; p
   };
 
   return (
-    <form class="rescan-form" onSubmit={submit} aria-label={`Nuova scansione della pagina ${page}`}>
+    <form class="rescan-form" onSubmit={submit} aria-label={`Sostituisci la pagina ${page}`}>
       <label>
         Nuova scansione della pagina {page}
         <input
