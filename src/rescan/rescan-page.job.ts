@@ -64,7 +64,12 @@ export async function rescanPageJob(ctx: JobContext, job: RescanJob): Promise<Re
   if (!doc.pageCount || job.page > doc.pageCount) throw new PermanentError(`the document has no page ${job.page}`);
   const all = await db.listPageVersions({ documentId: doc.id });
   // Rescans of one document apply in the order they were asked for: each edition is built on the one before.
-  const earlier = all.find((v) => v.status === 'pending' && v.createdAt < version.createdAt);
+  // (Also across worker processes: a later one retries until the earlier one is applied or has failed.)
+  const before = (v: PageVersion) =>
+    v.createdAt < version.createdAt ||
+    (v.createdAt === version.createdAt &&
+      (v.page < version.page || (v.page === version.page && v.version < version.version)));
+  const earlier = all.find((v) => v.status === 'pending' && before(v));
   if (earlier) throw new Error(`waiting for the rescan of page ${earlier.page} (version ${earlier.version})`);
   const applied = all.filter((v) => v.status === 'applied');
   const previous = Math.max(1, ...applied.map((v) => v.edition ?? 1));

@@ -360,4 +360,26 @@ describe('a rescanned page', () => {
     expect(validateManifestJson(manifest), JSON.stringify(validateManifestJson.errors)).toBe(true);
     expect((await auditFixity(world.services)).problems).toEqual([]);
   }, 60_000);
+  it('applies two rescans sent together one after the other, each edition built on the one before', async () => {
+    const p1 = await render('Comune di Lugo pratica edilizia\nPRIMA PAGINA TERZA');
+    const p2 = await render('Seconda pagina della relazione\nSECONDA PAGINA QUARTA');
+    const [r1, r2] = await Promise.all([
+      call(staffA, 'POST', `/api/documents/${docId}/pages/1/rescan`, rescanForm('p1.png', p1)),
+      call(staffA, 'POST', `/api/documents/${docId}/pages/2/rescan`, rescanForm('p2.png', p2)),
+    ]);
+    expect([r1.status, r2.status]).toEqual([202, 202]);
+    const a = await waitForVersion(1, r1.body.version.version);
+    const b = await waitForVersion(2, r2.body.version.version);
+    expect([a.status, b.status]).toEqual(['applied', 'applied']);
+    expect([a.edition, b.edition].sort()).toEqual([4, 5]);
+    const pages = await extractPdfText(
+      new Uint8Array((await call(staffA, 'GET', `/api/documents/${docId}/pdf`)).body as Buffer),
+    );
+    expect(squash(pages[0]!)).toContain('TERZA');
+    expect(squash(pages[1]!)).toContain('QUARTA');
+    const manifest = await manifestOf();
+    expect(manifest.edizione).toBe(5);
+    expect(manifest.files.map((f) => f.name)).toEqual(expect.arrayContaining(['document.v3.pdf', 'document.v4.pdf']));
+    expect((await auditFixity(world.services)).problems).toEqual([]);
+  }, 90_000);
 });
