@@ -26,6 +26,8 @@ export interface RescanPageResult {
   skipped?: true;
   edition?: number;
   chars?: number;
+  /** Time to prepare and recognise the page, and to write the new edition (PDF, text, manifest, index), ms. */
+  ms?: { recognise: number; edition: number };
 }
 
 const readJson = async <T>(store: ObjectStore, key: string): Promise<T> =>
@@ -94,7 +96,9 @@ export async function rescanPageJob(ctx: JobContext, job: RescanJob): Promise<Re
   });
   if (sha256(rescan) !== version.sha256)
     throw new PermanentError(`the stored rescan has SHA-256 ${sha256(rescan)}, expected ${version.sha256}`);
+  const started = Date.now();
   const recognised = await recogniseRescan(ctx, rescan, job.page);
+  const recognisedAt = Date.now();
 
   // 2. The edition being replaced, kept under its own names (the base of the new one, also on a re-run).
   const pdfName = PACKAGE_FILES.previousPdf(previous);
@@ -192,9 +196,8 @@ export async function rescanPageJob(ctx: JobContext, job: RescanJob): Promise<Re
     error: undefined,
   });
   await store.delete(inbox);
-  ctx.log.info(
-    { page: job.page, version: job.version, edition, chars: recognised.text.text.length },
-    'page rescan applied',
-  );
-  return { edition, chars: recognised.text.text.length };
+  const ms = { recognise: recognisedAt - started, edition: Date.now() - recognisedAt };
+  const chars = recognised.text.text.length;
+  ctx.log.info({ page: job.page, version: job.version, edition, chars, ms }, 'page rescan applied');
+  return { edition, chars, ms };
 }
