@@ -148,6 +148,7 @@ export async function rescanPageJob(ctx: JobContext, job: RescanJob): Promise<Re
       dpi: p.dpi,
       confidence: p.confidence,
       chars: p.text.length,
+      ...(p.quality ? { quality: p.quality } : {}),
     })),
   );
 

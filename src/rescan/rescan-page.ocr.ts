@@ -6,6 +6,7 @@ import { cleanupOptions, rawPages } from '../ingest/prepare.job.ts';
 import { sniffType } from '../ingest/sniff.ts';
 import { TEXT_LAYER_ENGINE, type PageText } from '../ocr/ocr-page.job.ts';
 import { preparePageImage } from '../ocr/page-image.ts';
+import { checkPreparedPage } from '../scan/page-quality.prepare.ts';
 import type { SearchablePdfPage } from '../ocr/searchable-pdf.ts';
 import type { JobContext } from '../workers/job-context.ts';
 
@@ -62,6 +63,8 @@ export async function recogniseRescan(ctx: JobContext, bytes: Buffer, page: numb
   } catch (err) {
     throw new PermanentError(`cannot prepare the rescan: ${errorMessage(err)}`, { cause: err });
   }
+  // The new scan is checked like any scanned page: a rescan that is still poor shows its warnings again.
+  const checked = checkPreparedPage(ctx.config.scan, prepared, raw.kind === 'render');
   const result = await ctx.ocr().recognise(prepared.ocrImage, { dpi: prepared.dpi });
   return {
     text: {
@@ -76,6 +79,7 @@ export async function recogniseRescan(ctx: JobContext, bytes: Buffer, page: numb
       durationMs: result.durationMs,
       kind: raw.kind,
       cleanup: prepared.cleanup,
+      ...(checked ? { quality: checked.quality } : {}),
     },
     pdfPage: {
       jpeg: prepared.pdfImage,

@@ -167,6 +167,10 @@ describe.each<StoreKind>(['fs', 's3'])('on the %s store', (storeKind) => {
       const text = (await call(staffA, 'GET', `/api/documents/${docId}/text`)).body;
       expect(text.pdfa).toMatchObject({ conformant: true, level: 'PDF/A-2b' });
       expect(squash(text.pages[1].text)).toContain('TESTO NUOVO');
+      // The new scan went through page quality control like any scanned page, and its row carries the result.
+      expect(text.pages[1].quality).toMatchObject({ warnings: expect.any(Array) });
+      const rows = (await world.services.db.listPageQuality({})).filter((p) => p.documentId === docId);
+      expect(rows.find((p) => p.page === 2)?.quality).toEqual(text.pages[1].quality);
     });
 
     it('keeps the first original, the rescan and the previous edition in the package with their SHA-256', async () => {
