@@ -12,6 +12,7 @@ import { registerFromMetadata } from './protocol-register.ts';
 import { recordSuggestion } from './review.service.ts';
 import { withReviewedRouting } from './reviewed-classification.ts';
 import { linkDocumentToPractice } from './practice-linker.ts';
+import { classificationWithHints, linkToSeparatorPractice, metadataWithHints } from './separator-hints.ts';
 import { filedPracticeKey, onDocumentClassified } from '../paper/digitisation-hook.ts';
 import { currentModelsFor, decideRouting, routingThresholds, type RoutingDecision } from './routing.ts';
 
@@ -59,7 +60,11 @@ export async function classifyJob(
   const text = JSON.parse((await ctx.store.getBuffer(keys.workText(sha))).toString('utf8')) as DocumentText;
   const pages = text.pages.map((p) => p.text);
   // Routing stays within the document's Comune: its rules, its offices, its threshold.
-  const classification = classifyDocument(pages, ctx.reference(), { comune: doc.comune });
+  // A part of a box scan takes the type and practice its separator sheets give (separator-hints.ts).
+  const classification = classificationWithHints(
+    classifyDocument(pages, ctx.reference(), { comune: doc.comune }),
+    doc.splitOrigin,
+  );
   const routing = decideRouting(
     classification,
     await currentModelsFor(ctx.store).get(),
@@ -68,13 +73,15 @@ export async function classifyJob(
     routingThresholds(ctx.config.routing),
     { comune: doc.comune },
   );
-  const metadata = toDocumentMetadata(classification, routing);
+  const metadata = metadataWithHints(toDocumentMetadata(classification, routing), doc.splitOrigin);
   await registerFromMetadata(ctx.db, sha, metadata);
   const review = await recordSuggestion(ctx.db, sha, metadata, ctx.reference());
   // A re-classification refreshes the suggestion but never undoes a person's decision.
   const stored = review ? withReviewedRouting(metadata, review, ctx.reference()) : metadata;
   await ctx.db.updateDocument(sha, { classification: stored, title: documentTitle(metadata, doc.filename) });
-  await linkDocumentToPractice(ctx.db, sha, metadata);
+  if (!(await linkToSeparatorPractice(ctx.db, sha, metadata, doc.splitOrigin))) {
+    await linkDocumentToPractice(ctx.db, sha, metadata);
+  }
   // The paper inventory learns that this practice has been scanned.
   await onDocumentClassified(ctx, doc, await filedPracticeKey(ctx.db, { id: sha, classification: stored }));
   await addStepEventOnce(ctx.db, {

@@ -107,6 +107,7 @@ const STATUS_LABELS: Record<DocumentStatus, string> = {
   indexing: 'indicizzazione',
   archived: 'archiviato',
   failed: 'errore',
+  split: 'suddivisa',
 };
 
 export async function correctDocumentMetadata(

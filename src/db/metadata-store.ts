@@ -7,8 +7,36 @@ import type { PageVersionStore } from './page-versions.ts';
 
 export const DOCUMENT_STEPS = ['received', 'preparing', 'ocr', 'assembling', 'classifying', 'archiving', 'indexing'] as const;
 export type DocumentStep = (typeof DOCUMENT_STEPS)[number];
-export type DocumentStatus = DocumentStep | 'archived' | 'failed';
-export const TERMINAL_STATUSES: readonly DocumentStatus[] = ['archived', 'failed'];
+/** 'split': a box scan split into documents of its own (kept as an original, never OCR'd). */
+export type DocumentStatus = DocumentStep | 'archived' | 'failed' | 'split';
+export const TERMINAL_STATUSES: readonly DocumentStatus[] = ['archived', 'failed', 'split'];
+
+/** How a box scan is split: at separator sheets, or at separator sheets and blank pages. */
+export const BOX_SPLIT_MODES = ['separators', 'separators+blank'] as const;
+export type BoxSplitMode = (typeof BOX_SPLIT_MODES)[number];
+
+/** Where a document split out of a box scan came from, and what its separator sheet said. */
+export interface SplitOrigin {
+  /** Document id (sha256) of the box scan. */
+  boxScan: string;
+  boxFilename: string;
+  /** 1-based part index in the box scan. */
+  part: number;
+  /** Pages of the box scan this document holds (1-based, in order). */
+  pages: number[];
+  separatorPages: number[];
+  blankPages: number[];
+  warnings: string[];
+  /** From the separator sheets: the classifier takes them instead of guessing. */
+  hints: {
+    practiceKey?: string;
+    /** The Comune printed on the practice separator (a name, as on the sheet). */
+    comune?: string;
+    proc?: string;
+    box?: string;
+    documentType?: string;
+  };
+}
 
 export interface Batch {
   id: string;
@@ -54,6 +82,10 @@ export interface DocumentRecord {
   comune: string;
   /** Visible only to the staff of its Comune (TenantScope.full), not shared with the union. */
   restricted: boolean;
+  /** Set on a box scan to split into documents instead of OCR'ing it. */
+  boxSplit?: BoxSplitMode;
+  /** Set on a document split out of a box scan. */
+  splitOrigin?: SplitOrigin;
   createdAt: string;
   updatedAt: string;
 }
@@ -113,11 +145,16 @@ export type DocumentPatch = Partial<
     | 'title'
     | 'comune'
     | 'restricted'
+    | 'boxSplit'
+    | 'splitOrigin'
   >
 >;
 
 /** A new document: `comune` and `restricted` default to its batch's. */
-export type NewDocument = Omit<DocumentRecord, 'createdAt' | 'updatedAt' | 'status' | 'comune' | 'restricted'> & {
+export type NewDocument = Omit<
+  DocumentRecord,
+  'createdAt' | 'updatedAt' | 'status' | 'comune' | 'restricted' | 'boxSplit' | 'splitOrigin'
+> & {
   createdAt?: string;
   comune?: string;
   restricted?: boolean;

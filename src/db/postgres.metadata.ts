@@ -30,6 +30,7 @@ import {
 } from './metadata-store.ts';
 import type { PageQuality } from '../scan/page-quality.ts';
 import {
+  JSON_PATCH_KEYS,
   PATCH_COLUMNS,
   UNCLEARABLE,
   batchFromRow,
@@ -261,8 +262,8 @@ export class PostgresMetadataStore extends RecordsDelegate implements MetadataSt
     for (const [k, v] of Object.entries(patch) as Array<[keyof DocumentPatch, unknown]>) {
       const column = PATCH_COLUMNS[k];
       if (!column || (UNCLEARABLE.has(k) && (v === undefined || v === null))) continue;
-      args.push(k === 'classification' ? toJson(v) : (v ?? null));
-      sets.push(`${column} = $${args.length}${k === 'classification' ? '::jsonb' : ''}`);
+      args.push(JSON_PATCH_KEYS.has(k) ? toJson(v) : (v ?? null));
+      sets.push(`${column} = $${args.length}${JSON_PATCH_KEYS.has(k) ? '::jsonb' : ''}`);
     }
     if (!sets.length) return;
     args.push(id);

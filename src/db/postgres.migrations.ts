@@ -178,6 +178,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     // Rescanned pages of archived documents (issue 12): one row per new version of a page.
     sql: PAGE_VERSIONS_PG_SQL,
   },
+  {
+    version: 6,
+    name: 'box-split',
+    // Box scans (issue 12): the split mode of a box scan, and the provenance of a document split out of one.
+    sql: (s) => `
+      ALTER TABLE ${s}.documents ADD COLUMN box_split text, ADD COLUMN split_origin jsonb;`,
+  },
 ];
 
 /** Double-quotes an identifier for SQL (doubling embedded quotes). */

@@ -1,6 +1,14 @@
 // Row ↔ record mapping shared by the SQL adapters of the MetadataStore (same column names in SQLite and PostgreSQL).
 import type { TenantScope } from '../tenancy/tenant-scope.ts';
-import type { Batch, BatchItem, DocumentPatch, DocumentRecord, DocumentStatus, NewDocument } from './metadata-store.ts';
+import type {
+  Batch,
+  BatchItem,
+  DocumentPatch,
+  DocumentRecord,
+  DocumentStatus,
+  NewDocument,
+  SplitOrigin,
+} from './metadata-store.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -30,6 +38,9 @@ export function documentFromRow(r: Row, readJson: (v: unknown) => unknown = (v) 
     year: opt(r.year),
     comune: r.comune as string,
     restricted: bool(r.restricted),
+    boxSplit: opt(r.box_split),
+    splitOrigin:
+      r.split_origin === null || r.split_origin === undefined ? undefined : (readJson(r.split_origin) as SplitOrigin),
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
   };
@@ -93,7 +104,12 @@ export const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
   title: 'title',
   comune: 'comune',
   restricted: 'restricted',
+  boxSplit: 'box_split',
+  splitOrigin: 'split_origin',
 };
+
+/** Patch keys stored as JSON (SQLite text, PostgreSQL jsonb). */
+export const JSON_PATCH_KEYS: ReadonlySet<keyof DocumentPatch> = new Set(['classification', 'splitOrigin']);
 
 /** Patch keys whose columns are NOT NULL: patched to undefined they are left as they are. */
 export const UNCLEARABLE: ReadonlySet<keyof DocumentPatch> = new Set(['status', 'comune', 'restricted']);

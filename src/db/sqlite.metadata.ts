@@ -25,6 +25,7 @@ import {
   type BatchPageQuality,
 } from './metadata-store.ts';
 import {
+  JSON_PATCH_KEYS,
   PATCH_COLUMNS,
   UNCLEARABLE,
   batchFromRow,
@@ -72,6 +73,9 @@ export const MIGRATIONS: readonly string[] = [
   // Page quality control (issue 12): warnings and measures per scanned page, JSON.
   `ALTER TABLE pages ADD COLUMN quality TEXT;`,
   PAGE_VERSIONS_MIGRATION,
+  // Box scans (issue 12): the split mode of a box scan, and the provenance of a document split out of one.
+  `ALTER TABLE documents ADD COLUMN box_split TEXT;
+   ALTER TABLE documents ADD COLUMN split_origin TEXT;`,
 ];
 
 /** JSON text for a JSON column; null/undefined (and values JSON cannot represent) → NULL, read back as undefined. */
@@ -264,7 +268,7 @@ export class SqliteMetadataStore extends RecordsDelegate implements MetadataStor
       const column = PATCH_COLUMNS[k];
       if (!column || (UNCLEARABLE.has(k) && (v === undefined || v === null))) continue;
       sets.push(`${column} = ?`);
-      args.push(k === 'classification' ? toJson(v) : k === 'restricted' ? bit(v === true) : (v ?? null));
+      args.push(JSON_PATCH_KEYS.has(k) ? toJson(v) : k === 'restricted' ? bit(v === true) : (v ?? null));
     }
     if (!sets.length) return;
     sets.push('updated_at = ?');

@@ -8,7 +8,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import type { Logger } from '../core/logger.ts';
-import type { BatchItem, MetadataStore } from '../db/metadata-store.ts';
+import type { BatchItem, BoxSplitMode, MetadataStore } from '../db/metadata-store.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import { keys } from '../store/keys.ts';
 import { sniffType } from './sniff.ts';
@@ -31,11 +31,25 @@ export interface IngestDeps {
   startPipeline(documentId: string, batchId: string): Promise<void>;
 }
 
+export interface IngestOptions {
+  /** The file is a box scan to split into documents (see src/ingest/box-scan.job.ts). */
+  split?: BoxSplitMode;
+}
+
 export class IngestService {
   constructor(private readonly deps: IngestDeps) {}
 
-  /** Ingest one file of a batch. Never throws for a bad file: the outcome says what happened. */
-  async ingest(batchId: string, rawName: string | undefined, body: Readable, depth = 0): Promise<BatchItem> {
+  /**
+   * Ingest one file of a batch. Never throws for a bad file: the outcome says what happened. With `opts.split` the
+   * file is a box scan, split into documents at its separator sheets instead of being OCR'd (zip entries inherit it).
+   */
+  async ingest(
+    batchId: string,
+    rawName: string | undefined,
+    body: Readable,
+    depth = 0,
+    opts: IngestOptions = {},
+  ): Promise<BatchItem> {
     const { store, db, logger, maxFileBytes } = this.deps;
     const filename = safeDisplayName(rawName);
     const log = logger.child({ batchId, filename });
@@ -63,7 +77,7 @@ export class IngestService {
       const type = sniffType(head);
       if (type.kind === 'zip') {
         if (depth > 0) return await this.reject(batchId, filename, 'a zip inside a zip is not expanded');
-        return await this.expandZip(batchId, filename, spool, sha);
+        return await this.expandZip(batchId, filename, spool, sha, opts);
       }
       const existing = await db.getDocument(sha);
       if (existing) return await this.duplicate(batchId, filename, sha);
@@ -82,9 +96,16 @@ export class IngestService {
         year: new Date().getUTCFullYear(),
       });
       if (!created) return await this.duplicate(batchId, filename, sha); // lost a race with the same bytes
+      if (opts.split) await db.updateDocument(sha, { boxSplit: opts.split });
       const item: BatchItem = { batchId, filename, outcome: 'accepted', documentId: sha, sha256: sha };
       await db.addBatchItem(item);
-      await db.addEvent({ type: 'received', documentId: sha, batchId, actor: 'system', detail: { filename, size, mediaType: type.mediaType } });
+      await db.addEvent({
+        type: 'received',
+        documentId: sha,
+        batchId,
+        actor: 'system',
+        detail: { filename, size, mediaType: type.mediaType, ...(opts.split ? { split: opts.split } : {}) },
+      });
       await this.deps.startPipeline(sha, batchId);
       log.info({ documentId: sha, size, mediaType: type.mediaType }, 'document received');
       return item;
@@ -94,7 +115,13 @@ export class IngestService {
   }
 
   /** A zip container: kept as it came (containers/<sha>.zip), each entry ingested as a file of the same batch. */
-  private async expandZip(batchId: string, filename: string, spool: string, sha: string): Promise<BatchItem> {
+  private async expandZip(
+    batchId: string,
+    filename: string,
+    spool: string,
+    sha: string,
+    opts: IngestOptions,
+  ): Promise<BatchItem> {
     const { store, db, logger } = this.deps;
     await store.put(`containers/${sha}.zip`, createReadStream(spool));
     const children: BatchItem[] = [];
@@ -102,10 +129,16 @@ export class IngestService {
       await visitZip(spool, this.deps.zipLimits, async (entry) => {
         const name = `${filename}/${entry.name}`;
         if (unsafeEntryName(entry.name)) {
-          children.push(await this.reject(batchId, safeDisplayName(entry.name), `unsafe path in zip entry name ${JSON.stringify(entry.name.slice(0, 200))}`));
+          children.push(
+            await this.reject(
+              batchId,
+              safeDisplayName(entry.name),
+              `unsafe path in zip entry name ${JSON.stringify(entry.name.slice(0, 200))}`,
+            ),
+          );
           return;
         }
-        children.push(await this.ingest(batchId, name, await entry.open(), 1));
+        children.push(await this.ingest(batchId, name, await entry.open(), 1, opts));
       });
     } catch (err) {
       const reason = err instanceof ZipLimitError ? err.message : `cannot read the zip: ${(err as Error).message}`;
@@ -114,7 +147,12 @@ export class IngestService {
     }
     const item: BatchItem = { batchId, filename, outcome: 'expanded', sha256: sha };
     await db.addBatchItem(item);
-    await db.addEvent({ type: 'expanded', batchId, actor: 'system', detail: { filename, sha256: sha, entries: children.length } });
+    await db.addEvent({
+      type: 'expanded',
+      batchId,
+      actor: 'system',
+      detail: { filename, sha256: sha, entries: children.length },
+    });
     logger.info({ batchId, filename, entries: children.length }, 'zip expanded');
     return { ...item, children };
   }

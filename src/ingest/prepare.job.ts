@@ -15,6 +15,7 @@ import { checkPreparedPage, recordPageQuality } from '../scan/page-quality.prepa
 import { keys } from '../store/keys.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
+import { splitBoxScanJob } from './box-scan.job.ts';
 import { sniffType } from './sniff.ts';
 
 export interface PageManifestEntry {
@@ -103,6 +104,8 @@ export async function cleanupOptions(ctx: JobContext): Promise<Pick<PreparePageI
 
 export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): Promise<{ pageCount: number }> {
   const sha = job.documentId;
+  const doc = await ctx.db.getDocument(sha);
+  if (doc?.boxSplit) return splitBoxScanJob(ctx, job, doc);
   const original = await ctx.store.getBuffer(keys.original(sha));
   const type = sniffType(original.subarray(0, 1024));
   const manifest: PageManifest = { pages: [], sourceKind: type.kind };

@@ -24,6 +24,8 @@ export const keys = {
   conformitySigned: (batchId: string, sha: string, ext: 'p7m' | 'pdf') => `conformity/${batchId}/firmato-${sha}.${ext}`,
   /** A rescan of an archived page as received, until the rescan job has put it in the archive package. */
   rescanInbox: (sha: string, page: number, version: number) => `rescans/${sha}/page-${pad(page)}-v${version}`,
+  /** How a box scan was split into documents (JSON), kept beside its original. */
+  splitPlan: (sha: string) => `splits/${sha}/plan.json`,
 };
 
 /** File names inside an archive package. */

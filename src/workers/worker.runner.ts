@@ -56,8 +56,8 @@ export class WorkerRunner {
     }
     // A step redelivered after the document was archived (its worker died between handing on to the next step and
     // completing its own job): the work files are gone and the status must not go back.
-    if (doc.status === 'archived') {
-      log.info('document already archived: redelivered step skipped');
+    if (doc.status === 'archived' || doc.status === 'split') {
+      log.info(`document already ${doc.status}: redelivered step skipped`);
       return { skipped: true };
     }
     if (doc.status !== STEP_STATUS[step]) await this.services.db.updateDocument(doc.id, { status: STEP_STATUS[step] });

@@ -1,12 +1,29 @@
 // Batches: streaming multipart upload of many files, and the batch status.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Batch, BatchItem, BatchSummary, DocumentRecord, MetadataStore } from '../../db/metadata-store.ts';
+import {
+  BOX_SPLIT_MODES,
+  type Batch,
+  type BatchItem,
+  type BatchSummary,
+  type BoxSplitMode,
+  type DocumentRecord,
+  type MetadataStore,
+} from '../../db/metadata-store.ts';
 import type { AppServices } from '../../workers/services.ts';
 import { apiDoc } from '../openapi.ts';
 import { requireUser } from '../../auth/auth-user.ts';
 import { comuneOf, comuneName } from '../../tenancy/comuni.ts';
 import { actingComuni, actsOn, type TenantScope } from '../../tenancy/tenant-scope.ts';
+
+/** A box scan to split: at separator sheets, or also at blank pages ('+' arrives as a space in a query string). */
+const splitMode = z
+  .preprocess((v) => (typeof v === 'string' ? v.trim().replace(/\s+/g, '+') : v), z.enum(BOX_SPLIT_MODES))
+  .meta({
+    description:
+      'Scansione di scatola da suddividere in documenti: `separators` (fogli separatori) o `separators+blank` ' +
+      '(anche pagine bianche). Campo del modulo prima di un file: vale per i file che seguono.',
+  });
 
 export const batchIdParams = z.object({ id: z.string().uuid().meta({ description: 'Identificativo del lotto' }) });
 const uploadQuery = z.object({
@@ -17,6 +34,7 @@ const uploadQuery = z.object({
     .default('0')
     .transform((v) => v === '1' || v === 'true')
     .meta({ description: 'Documenti riservati al personale del Comune (non condivisi con l’unione)' }),
+  split: splitMode.optional(),
 });
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -79,7 +97,8 @@ export function batchRoutes(services: AppServices): FastifyPluginAsync {
         summary: 'Carica un lotto di file',
         description:
           'Multipart/form-data con uno o più campi `file` (anche zip). Ogni file diventa un elemento del lotto: ' +
-          'accettato, duplicato, rifiutato (con il motivo) o espanso (zip).',
+          'accettato, duplicato, rifiutato (con il motivo) o espanso (zip). Con `split` il file è una scansione di ' +
+          'scatola, suddivisa in documenti ai fogli separatori.',
         tags: ['lotti'],
         querystring: uploadQuery,
         consumes: ['multipart/form-data'],
@@ -106,13 +125,21 @@ export function batchRoutes(services: AppServices): FastifyPluginAsync {
           });
         };
         const items: BatchItem[] = [];
+        // A box scan: `split` in the query string or a field before the first file; a later `split` field (empty:
+        // none) applies to the files after it.
+        let split: BoxSplitMode | undefined;
         for await (const part of req.parts()) {
           if (part.type !== 'file') {
-            if (!batch && typeof part.value === 'string') fields[part.fieldname] = part.value;
+            if (typeof part.value !== 'string') continue;
+            if (!batch) fields[part.fieldname] = part.value;
+            else if (part.fieldname === 'split') split = part.value ? splitMode.parse(part.value) : undefined;
             continue;
           }
-          batch ??= await openBatch();
-          items.push(await ingest.ingest(batch.id, part.filename, part.file));
+          if (!batch) {
+            batch = await openBatch();
+            split = uploadQuery.parse({ ...(req.query as Record<string, unknown>), ...fields }).split;
+          }
+          items.push(await ingest.ingest(batch.id, part.filename, part.file, 0, { split }));
         }
         batch ??= await openBatch();
         return reply.status(201).send({ batch, items });

@@ -11,6 +11,7 @@ export const STATUS_LABELS: Record<DocumentStatus, string> = {
   indexing: 'indicizzazione',
   archived: 'archiviato',
   failed: 'errore',
+  split: 'suddivisa',
 };
 
 export function statusLabel(status: string): string {

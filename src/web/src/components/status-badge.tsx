@@ -6,6 +6,6 @@ export interface StatusBadgeProps {
 }
 
 export function StatusBadge({ status }: StatusBadgeProps) {
-  const tone = status === 'archived' ? 'ok' : status === 'failed' ? 'error' : 'progress';
+  const tone = status === 'archived' || status === 'split' ? 'ok' : status === 'failed' ? 'error' : 'progress';
   return <span class={`badge badge-${tone}`}>{statusLabel(status)}</span>;
 }

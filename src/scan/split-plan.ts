@@ -1,0 +1,33 @@
+// The stored record of how a box scan was split (splits/<sha>/plan.json): what the planner decided for every part,
+// and which document each part became. Served by GET /api/documents/:id/split and shown in the batch view.
+import type { BoxSplitMode } from '../db/metadata-store.ts';
+import type { BoxSplitOptions, BoxSplitSummary, SplitPart } from './box-split.ts';
+
+export interface SplitPlanPart extends SplitPart {
+  /** The document the part became (for a duplicate, the existing document with the same bytes). */
+  documentId: string;
+  outcome: 'accepted' | 'duplicate';
+  filename: string;
+  /** One Italian line for people (describeSplitPart). */
+  description: string;
+}
+
+export interface SplitPlan {
+  boxScan: string;
+  filename: string;
+  mode: BoxSplitMode;
+  pages: number;
+  parts: SplitPlanPart[];
+  summary: BoxSplitSummary;
+}
+
+/** What blank pages do for a split mode: only 'separators+blank' splits at them; otherwise they stay content. */
+export function blankPagesFor(mode: BoxSplitMode): NonNullable<BoxSplitOptions['blankPages']> {
+  return mode === 'separators+blank' ? 'split' : 'keep';
+}
+
+/** "scatola.tif" part 3 → "scatola.parte-03.pdf". */
+export function partFilename(boxFilename: string, index: number): string {
+  const base = boxFilename.replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'scansione';
+  return `${base}.parte-${String(index).padStart(2, '0')}.pdf`;
+}
