@@ -83,6 +83,7 @@ export const ACCESS_POLICY: Readonly<Record<string, PolicyEntry>> = {
   'GET /api/documents/:id': doc('document.view'),
   'GET /api/documents/:id/pdf': doc('document.download'),
   'GET /api/documents/:id/text': doc('document.text'),
+  'GET /api/documents/:id/split': { roles: STAFF },
   'POST /api/documents/:id/retry': doc('document.retry', ARCHIVIST),
   'PATCH /api/documents/:id/metadata': { ...doc('document.metadata', ARCHIVIST), detail: changedFields },
   'GET /api/failed': { roles: ARCHIVIST },

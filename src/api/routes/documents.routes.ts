@@ -8,6 +8,7 @@ import type { AppServices } from '../../workers/services.ts';
 import { retryDocument, RetryError } from '../../workers/retry-document.ts';
 import { correctDocumentMetadata, metadataCorrectionSchema } from '../../classify/metadata-correction.ts';
 import { apiDoc } from '../openapi.ts';
+import { readSplitPlan } from '../../scan/split-plan.ts';
 import { accessibleDocument } from '../document-access.ts';
 import { actingComuni } from '../../tenancy/tenant-scope.ts';
 import { comuneName } from '../../tenancy/comuni.ts';
@@ -45,6 +46,26 @@ export function documentRoutes(services: AppServices): FastifyPluginAsync {
           events: await db.listEvents({ documentId: id }),
         };
         return redactDocument(detail, req.user?.role);
+      },
+    );
+
+    app.get(
+      '/documents/:id/split',
+      apiDoc({
+        summary: 'Suddivisione di una scansione di scatola',
+        description:
+          'Per una scansione di scatola suddivisa: le parti (pratica, tipo, pagine, separatori, pagine bianche, ' +
+          'avvisi) e il documento di ciascuna. Per un documento nato da una scatola: la suddivisione della sua scatola.',
+        tags: TAGS,
+        params: idParams,
+        errors: [403, 404],
+      }),
+      async (req, reply) => {
+        const { id } = idParams.parse(req.params);
+        const document = await accessibleDocument(services, req, id);
+        const plan = await readSplitPlan(store, document.splitOrigin?.boxScan ?? id);
+        if (!plan) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'not a split box scan' } });
+        return plan;
       },
     );
 
