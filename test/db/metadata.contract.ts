@@ -143,6 +143,8 @@ export function metadataStoreContract(name: string, make: () => Promise<Contract
           year: undefined,
           comune: 'C000',
           restricted: false,
+          boxSplit: undefined,
+          splitOrigin: undefined,
           createdAt: document.createdAt,
           updatedAt: document.createdAt,
         });
@@ -213,6 +215,31 @@ export function metadataStoreContract(name: string, make: () => Promise<Contract
       it('refuses a document of an unknown batch', async () => {
         await expect(db.createDocument(newDoc(sha('a'), 'no-such-batch'))).rejects.toThrow();
         expect(await db.getDocument(sha('a'))).toBeNull();
+      });
+
+      it('keeps a box scan\'s split mode and a part\'s provenance (JSON), counts "split" as terminal', async () => {
+        const b = await db.createBatch({ label: 'scatola', source: 'test' });
+        await db.createDocument(newDoc(sha('b'), b.id));
+        await db.createDocument(newDoc(sha('p'), b.id, { filename: 'scatola.parte-01.pdf' }));
+        const origin = {
+          boxScan: sha('b'),
+          boxFilename: 'scatola.tif',
+          part: 1,
+          pages: [2, 3],
+          separatorPages: [1],
+          blankPages: [],
+          warnings: ['Pagina 1: è così'],
+          hints: { practiceKey: 'PE 123/1987', comune: 'Città di Castello', documentType: 'elaborato_grafico' },
+        };
+        await db.updateDocument(sha('b'), { boxSplit: 'separators+blank', status: 'split' });
+        await db.updateDocument(sha('p'), { splitOrigin: origin, status: 'archived' });
+        expect(await db.getDocument(sha('b'))).toMatchObject({ boxSplit: 'separators+blank', status: 'split' });
+        expect((await db.getDocument(sha('b')))!.splitOrigin).toBeUndefined();
+        expect((await db.getDocument(sha('p')))!.splitOrigin).toStrictEqual(origin);
+        expect((await db.getDocument(sha('p')))!.boxSplit).toBeUndefined();
+        expect(await db.batchSummary(b.id)).toMatchObject({ byStatus: { split: 1, archived: 1 }, done: true });
+        await db.updateDocument(sha('p'), { splitOrigin: undefined });
+        expect((await db.getDocument(sha('p')))!.splitOrigin).toBeUndefined();
       });
 
       it('lists documents by batch and status, in creation order, with paging', async () => {
