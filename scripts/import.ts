@@ -1,10 +1,12 @@
 // Bulk import of a folder of scans: `tsx scripts/import.ts <folder> [--label L] [--comune CODE] [--restricted]
-// [--no-workers]`. The batch belongs to the Comune CODE (default: the union's default Comune); with --restricted its
+// [--split separators|separators+blank] [--no-workers]`. With --split every file is a box scan, split into documents
+// at its separator sheets (and at blank pages with separators+blank). The batch belongs to the Comune CODE (default: the union's default Comune); with --restricted its
 // documents are visible only to that Comune's staff.
 // Runs the workers in this process unless --no-workers (then a running `npm start` does the work); shows a progress
 // bar, waits until the batch is done and prints a summary. Exit 0: all archived; 3: some documents failed.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/core/config.ts';
+import { BOX_SPLIT_MODES, type BoxSplitMode } from '../src/db/metadata-store.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { followBatch, printBatchSummary } from '../src/cli/batch-report.ts';
 import { importFolder } from '../src/ingest/folder-import.ts';
@@ -19,12 +21,20 @@ const { values, positionals } = parseArgs({
     label: { type: 'string' },
     comune: { type: 'string' },
     restricted: { type: 'boolean', default: false },
+    split: { type: 'string' },
     'no-workers': { type: 'boolean', default: false },
   },
 });
 const folder = positionals[0];
 if (!folder) {
-  console.error('usage: tsx scripts/import.ts <folder> [--label L] [--comune CODE] [--restricted] [--no-workers]');
+  console.error(
+    'usage: tsx scripts/import.ts <folder> [--label L] [--comune CODE] [--restricted] [--split separators|separators+blank] [--no-workers]',
+  );
+  process.exit(2);
+}
+const split = values.split as BoxSplitMode | undefined;
+if (split !== undefined && !BOX_SPLIT_MODES.includes(split)) {
+  console.error(`--split: atteso ${BOX_SPLIT_MODES.join(' o ')}, non "${values.split}"`);
   process.exit(2);
 }
 const config = loadConfig();
@@ -47,6 +57,7 @@ try {
     label: values.label,
     comune,
     restricted: values.restricted,
+    split,
     onItem: (item, i, total) => process.stderr.write(`\rcaricamento ${i + 1}/${total}: ${item.filename.slice(0, 60).padEnd(60)}`),
   });
   process.stderr.write('\n');

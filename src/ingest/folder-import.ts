@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BatchItem, MetadataStore } from '../db/metadata-store.ts';
+import type { BatchItem, BoxSplitMode, MetadataStore } from '../db/metadata-store.ts';
 import type { IngestService } from './ingest.service.ts';
 
 export const SCAN_EXTENSIONS = ['.tif', '.tiff', '.jpg', '.jpeg', '.png', '.pdf', '.zip'];
@@ -22,6 +22,8 @@ export interface FolderImportOptions {
   comune?: string;
   /** Documents visible only to the Comune's staff. */
   restricted?: boolean;
+  /** Every file is a box scan, split into documents at its separator sheets (and blank pages with 'separators+blank'). */
+  split?: BoxSplitMode;
   onItem?: (item: BatchItem, index: number, total: number) => void;
 }
 
@@ -39,7 +41,9 @@ export async function importFolder(
   });
   const items: BatchItem[] = [];
   for (const [i, file] of files.entries()) {
-    const item = await deps.ingest.ingest(batch.id, path.relative(folder, file), createReadStream(file));
+    const item = await deps.ingest.ingest(batch.id, path.relative(folder, file), createReadStream(file), 0, {
+      split: opts.split,
+    });
     items.push(item);
     opts.onItem?.(item, i, files.length);
   }
