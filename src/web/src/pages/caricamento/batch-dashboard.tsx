@@ -16,6 +16,7 @@ import { useUnion } from '../../union.ts';
 import { useBatchLive, type LiveMode } from './batch-live.ts';
 import { ConformityPanel } from './conformity-panel.tsx';
 import { QualitySection } from './quality-section.tsx';
+import { BoxScanParts } from './box-scan-parts.tsx';
 
 export interface BatchDashboardProps {
   batchId: string;
@@ -114,6 +115,7 @@ export function BatchDashboard({ batchId }: BatchDashboardProps) {
         empty="Nessun documento accettato in questo lotto"
       />
       <QualitySection batchId={batchId} refreshKey={qualityRefreshKey(mode, detail.documents)} />
+      <BoxScanParts documents={detail.documents} />
       {notAccepted.length > 0 && (
         <details class="not-accepted">
           <summary>File non elaborati: {notAccepted.length}</summary>
@@ -138,8 +140,11 @@ function Summary({ detail, mode }: { detail: BatchDetail; mode: LiveMode }) {
   const docs = detail.documents;
   const archived = docs.filter((d) => d.status === 'archived').length;
   const failed = docs.filter((d) => d.status === 'failed').length;
-  const working = docs.length - archived - failed;
-  const counts = `${plural(archived, 'archiviato', 'archiviati')}, ${working} in lavorazione, ${failed} in errore`;
+  const split = docs.filter((d) => d.status === 'split').length;
+  const working = docs.length - archived - failed - split;
+  const counts =
+    `${plural(archived, 'archiviato', 'archiviati')}, ${working} in lavorazione, ${failed} in errore` +
+    (split ? `, ${plural(split, 'scansione di scatola suddivisa', 'scansioni di scatola suddivise')}` : '');
   return (
     <>
       {((union.multi && comune) || restricted) && (

@@ -9,6 +9,7 @@ import { formatBytes, plural } from '../../format.ts';
 import { currentUser } from '../../session.ts';
 import type { BatchItem, UploadResult } from '../../types.ts';
 import { actingComuni, useUnion } from '../../union.ts';
+import { SplitModeSelect, type SplitChoice } from './split-mode-select.tsx';
 import { filesFromDrop, filesFromInput, pickKey, type PickedFile } from './file-walk.ts';
 
 interface Row extends PickedFile {
@@ -38,6 +39,7 @@ export function UploadPicker({ onUploaded }: UploadPickerProps) {
   const mine = actingComuni(user, union.comuni);
   const [comune, setComune] = useState('');
   const [restricted, setRestricted] = useState(false);
+  const [split, setSplit] = useState<SplitChoice>('');
   // Until chosen: the home Comune, or the union's default for union-level users (if they act on it).
   const fallback = user?.comune ?? union.union?.defaultComune ?? '';
   const chosenComune = comune || (mine.some((c) => c.code === fallback) ? fallback : (mine[0]?.code ?? ''));
@@ -88,6 +90,7 @@ export function UploadPicker({ onUploaded }: UploadPickerProps) {
       const result = await api.upload<UploadResult>(
         apiUrl('/api/batches', {
           label: label.trim() || defaultLabel(rows),
+          split: split || undefined,
           // With a single Comune the server files the batch under it.
           ...(union.multi ? { comune: chosenComune, restricted: restricted ? 1 : undefined } : {}),
         }),
@@ -178,6 +181,8 @@ export function UploadPicker({ onUploaded }: UploadPickerProps) {
           onInput={(e) => setLabel(e.currentTarget.value)}
         />
       </div>
+
+      <SplitModeSelect value={split} onChange={setSplit} disabled={busy} />
 
       {union.multi && (
         <div class="upload-comune">

@@ -3,6 +3,7 @@
 import { statusLabel } from '../../status.ts';
 import type { PageQuality } from '../../quality.ts';
 import { comuneLabel } from '../../union.ts';
+import type { SplitOriginView } from './split-origin-note.tsx';
 import { documentTypeLabel, procedureLabel } from '../ricerca/labels.ts';
 
 export interface DocumentDetailResponse {
@@ -18,6 +19,8 @@ export interface DocumentDetailResponse {
     comuneName?: string;
     /** Restricted to the staff of its Comune (not shared with the union). */
     restricted?: boolean;
+    /** Set on a document split out of a box scan (issue 12). */
+    splitOrigin?: SplitOriginView;
   };
   /** Page rows, with the quality warnings of scanned pages. */
   pages?: Array<{ page: number; quality?: PageQuality }>;

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { ErrorAlert } from '../../components/error-alert.tsx';
 import { RestrictedBadge } from '../../components/restricted-badge.tsx';
+import { SplitOriginNote } from './split-origin-note.tsx';
 import { useApi } from '../../hooks/use-api.ts';
 import type { PageProps } from '../page-props.ts';
 import { href, navigate } from '../../router.ts';
@@ -65,6 +66,7 @@ export function DocumentoPage({ params, path }: PageProps) {
           {data.document.restricted && <RestrictedBadge />}
         </p>
       )}
+      <SplitOriginNote origin={data?.document.splitOrigin} />
       <ErrorAlert error={error} />
       {data?.pages && <QualityBadge documentId={id} pages={data.pages} page={page} />}
       <div class="documento-body">
