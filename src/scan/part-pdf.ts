@@ -62,7 +62,9 @@ export async function partPdf(pages: PartPage[], opts: { title?: string; source?
       doc.addPage(copied!);
       continue;
     }
-    const image = p.format === 'jpeg' ? await doc.embedJpg(p.image) : await doc.embedPng(p.image);
+    // A copy: pdf-lib's JPEG reader ignores a view's byteOffset (our JPEG may be a slice of the box scan's bytes).
+    const bytes = Uint8Array.from(p.image);
+    const image = p.format === 'jpeg' ? await doc.embedJpg(bytes) : await doc.embedPng(bytes);
     const width = (p.widthPx / p.dpi) * 72;
     const height = (p.heightPx / p.dpi) * 72;
     doc.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
