@@ -13,12 +13,33 @@ import { partPageImage, partPdf, type PartPage } from '../scan/part-pdf.ts';
 import { describeScanPage } from '../scan/separator.reader.ts';
 import { blankPagesFor, partFilename, type SplitPlan, type SplitPlanPart } from '../scan/split-plan.ts';
 import { keys } from '../store/keys.ts';
+import { comuneName } from '../tenancy/comuni.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
 import { addStepEventOnce } from '../workers/step-event.ts';
 import { rawPages } from './prepare.job.ts';
 import { sniffType } from './sniff.ts';
 import { ingestSplitPart } from './split-part.ingest.ts';
+
+const fold = (s: string) =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/^comune di /, '')
+    .trim();
+
+/**
+ * In a union of several Comuni, a practice separator printed for another Comune than the box scan's: the part stays
+ * in the box scan's Comune (its batch's), and a person is told.
+ */
+function otherComuneWarning(ctx: JobContext, box: DocumentRecord, part: SplitPart): string | undefined {
+  const printed = part.practice?.comune;
+  if (!printed || ctx.config.union.comuni.length < 2) return undefined;
+  const own = comuneName(ctx.config.union, box.comune);
+  if (fold(printed) === fold(own)) return undefined;
+  return `Il separatore della pratica ${part.practice!.pratica} indica il Comune "${printed}", ma la scansione è del Comune di ${own}: documento assegnato a ${own}.`;
+}
 
 export async function splitBoxScanJob(
   ctx: JobContext,
@@ -50,6 +71,8 @@ export async function splitBoxScanJob(
       },
     );
     for (const p of part.pages) held.delete(p);
+    const other = otherComuneWarning(ctx, box, part);
+    if (other) part.warnings.push(other);
     const origin: SplitOrigin = {
       boxScan: sha,
       boxFilename: box.filename,
