@@ -37,6 +37,9 @@ interface ChildResult {
   seconds: number;
   peakRssMb: number;
   startRssMb: number;
+  /** JS heap and buffers still held when the split returns (what the split itself keeps). */
+  heapMb: number;
+  buffersMb: number;
   fileMb: number;
 }
 
@@ -64,7 +67,18 @@ async function main(): Promise<void> {
   const base = rows[0]!;
   console.log(
     textTable(
-      ['pages', 'parts', 'file MB', 's', 'pages/s', 'RSS at start MB', 'peak RSS MB', 'peak vs baseline'],
+      [
+        'pages',
+        'parts',
+        'file MB',
+        's',
+        'pages/s',
+        'RSS at start MB',
+        'peak RSS MB',
+        'peak vs baseline',
+        'heap at end MB',
+        'buffers at end MB',
+      ],
       rows.map((r) => [
         r.pages,
         r.parts,
@@ -76,8 +90,10 @@ async function main(): Promise<void> {
         r === base
           ? 'baseline'
           : `${fmt(r.peakRssMb - base.peakRssMb, 0)} MB (${fmt(r.peakRssMb / base.peakRssMb, 2)}x)`,
+        fmt(r.heapMb, 0),
+        fmt(r.buffersMb, 0),
       ]),
-      ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+      ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right'],
     ),
   );
   await rm(dir, { recursive: true, force: true });
@@ -119,7 +135,10 @@ async function runChild(file: string): Promise<ChildResult> {
       (await db.getDocument(item.documentId!))!,
     );
     const seconds = (performance.now() - t0) / 1000;
+    const mem = process.memoryUsage();
     return {
+      heapMb: mem.heapUsed / 2 ** 20,
+      buffersMb: mem.arrayBuffers / 2 ** 20,
       pages: res.pageCount,
       parts: res.parts,
       seconds,
