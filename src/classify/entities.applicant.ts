@@ -126,13 +126,69 @@ function firstLineStart(text: string): number {
   return m ? m.index + m[0].length : -1;
 }
 
+/** Where a legal form starts ("S.r.l." …; every spelling begins with a capital S), in text order. */
+function legalFormStarts(text: string): number[] {
+  const out: number[] = [];
+  for (let i = text.indexOf('S'); i >= 0; i = text.indexOf('S', i + 1)) if (legalFormAt(text, i)) out.push(i);
+  return out;
+}
+
+/** Characters a company name and the blanks before its legal form are made of (see readName). */
+const NAME_CHAR = /^[\p{L}'’ \t]$/u;
+
+/** Start of the run of name characters that ends at `end` (not before `floor`); astral letters count whole. */
+function nameRunStart(text: string, end: number, floor: number): number {
+  let start = end;
+  while (start > floor) {
+    const code = text.charCodeAt(start - 1);
+    const pair = code >= 0xdc00 && code <= 0xdfff && start - 2 >= floor ? text.slice(start - 2, start) : '';
+    if (pair && NAME_CHAR.test(pair)) start -= 2;
+    else if (NAME_CHAR.test(text[start - 1]!)) start -= 1;
+    else break;
+  }
+  return start;
+}
+
+/**
+ * The matches of the company cue that can end in a legal form. The cue matches at every word, and reading a name
+ * from each was most of the extractor's time: a company name is a run of words and blanks right before a legal form,
+ * so find the legal forms first and look for the cue only in the run before each. Yields what `matchAll` would, in
+ * the same order, minus the matches no legal form follows.
+ */
+function* companyCueMatches(text: string, re: RegExp): Generator<RegExpExecArray> {
+  const scan = new RegExp(re.source, re.flags);
+  let from = 0;
+  for (const form of legalFormStarts(text)) {
+    scan.lastIndex = nameRunStart(text, form, from);
+    for (let m = scan.exec(text); m !== null && m.index < form; m = scan.exec(text)) {
+      yield m;
+      // an empty match does not move lastIndex: step over one code point, as matchAll does
+      if (m[0] === '') scan.lastIndex = m.index + (text.codePointAt(m.index)! > 0xffff ? 2 : 1);
+    }
+    from = form;
+  }
+}
+
+/** The match of `re` starting at `index` (none when index < 0): what matchAll would find there, without a scan. */
+function matchAt(text: string, re: RegExp, index: number): RegExpExecArray[] {
+  if (index < 0) return [];
+  const sticky = new RegExp(re.source, `${re.flags.replace('g', '')}y`);
+  sticky.lastIndex = index;
+  const m = sticky.exec(text);
+  return m ? [m] : [];
+}
+
 export function extractApplicants(text: string, page: number): ApplicantCandidate[] {
   const byStart = new Map<number, ApplicantCandidate>();
   const firstLine = page === 1 ? firstLineStart(text) : -1;
   for (const c of CUES) {
-    for (const m of text.matchAll(c.re)) {
+    const matches = c.company
+      ? companyCueMatches(text, c.re)
+      : c.firstLine
+        ? matchAt(text, c.re, firstLine)
+        : text.matchAll(c.re);
+    for (const m of matches) {
       const nameStart = m.index + m[0].length;
-      if (c.firstLine && m.index !== firstLine) continue;
       // a company name starts at the first capitalised word of a run ("Impresa Edile Conti S.r.l.", not "Edile…")
       if (c.company && /\p{Lu}[\p{L}'’.]*[ \t]+$/u.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
       const name = readName(text, nameStart);

@@ -1,0 +1,148 @@
+// The applicant extractor as it was before legal forms were looked up first (kept verbatim as the reference of
+// entities.applicant.equivalence.test.ts: the new one must return exactly what this one returns).
+import type { EntityMatch } from '../../src/classify/classification.ts';
+import { titleCaseWord } from '../../src/classify/entities.names.ts';
+import { START } from '../../src/classify/entities.ocr-digits.ts';
+
+export interface ApplicantCandidate {
+  match: EntityMatch<string>;
+  weight: number;
+}
+
+/** Legal forms as OCR may render them ("S.r.l.", "S.R.L.", "Srl", "S.r.1.", "S. p. A."), each with its spelling. */
+const LEGAL_FORMS: Array<[RegExp, string]> = [
+  [/^S\.?\s?[rR]\.?\s?[lL1I]\.?\s?[sS]\.?(?![\p{L}\p{N}])/u, 'S.r.l.s.'],
+  [/^S\.?\s?[rR]\.?\s?[lL1I]\.?(?![\p{L}\p{N}])/u, 'S.r.l.'],
+  [/^S\.?\s?[pP]\.?\s?[aA]\.?(?![\p{L}\p{N}])/u, 'S.p.A.'],
+  [/^S\.?\s?[nN]\.?\s?[cC]\.?(?![\p{L}\p{N}])/u, 'S.n.c.'],
+  [/^S\.?\s?[aA]\.?\s?[sS]\.?(?![\p{L}\p{N}])/u, 'S.a.s.'],
+];
+/** The legal form that starts at `index`, in its usual spelling. */
+function legalFormAt(text: string, index: number): { form: string; length: number } | undefined {
+  const rest = text.slice(index, index + 12);
+  for (const [re, form] of LEGAL_FORMS) {
+    const m = re.exec(rest);
+    if (m) return { form, length: m[0].length };
+  }
+  return undefined;
+}
+
+/** Words that end a name (what follows it in a sentence), or that are roles and places, not names. */
+const NOT_A_NAME =
+  /^(?:nato|nata|nati|residente|codice|cod|con|nella|nel|in|c\.?f\.?|via|piazza|proprietario|proprietaria|legale|tecnico|qualit[àa]|comune|sindaco|dirigente|responsabile|presidente|prefetto|ufficio|settore|spett|oggetto|tel)$/iu;
+/** Lower-case words allowed inside a name when a capitalised word follows ("Prefettura di Modena"). */
+const INNER_PARTICLE = /^(?:di|de|del|della|dei|degli|delle)$/u;
+
+const HONORIFIC = `(?:sig(?:nor)?(?:\\.?\\s?ra|a)?|dott(?:\\.?\\s?ssa)?|avv)\\.?`;
+const PROFESSIONAL = `(?:ing|arch|geom|p\\.?\\s?i(?:nd)?|per\\.?\\s?ind)\\.?`;
+
+interface Cue {
+  re: RegExp;
+  weight: number;
+  /** Weight when the name is preceded by a professional title (Ing., Arch., Geom.). */
+  titledWeight?: number;
+  /** Text that must follow the name. */
+  after?: RegExp;
+  /** The name must end in a legal form. */
+  company?: boolean;
+  /** Only the first line of the first page. */
+  firstLine?: boolean;
+  particlesLower?: boolean;
+}
+
+const cue = (source: string, flags = 'giu') => new RegExp(source, flags);
+
+const CUES: Cue[] = [
+  {
+    re: cue(
+      `${START}(?:(?:(?:(?:[il1|]{2}|la|i|le)\\s+)?sottoscritt[oaieàèéìòù](?:\\s*\\/\\s*[ao])?|richiedente|committente|intestatari[oa])\\s*[:,]?|la\\s+societ[àa]'?)\\s*` +
+        `(?:(${PROFESSIONAL})\\s+|${HONORIFIC}\\s+)?`,
+    ),
+    weight: 3,
+    titledWeight: 1,
+  },
+  {
+    re: cue(`${START}(?:egregi[oa]|gentile|gent\\.?\\s?m[oa]|spett\\.?\\s?(?:le|li)\\.?)\\s+(?:${HONORIFIC}\\s+)?`),
+    weight: 1,
+  },
+  { re: cue(`${START}(?:(?:al|alla)\\s+)?(?:sig(?:nor)?(?:\\.?\\s?ra|a)?\\.?|signora)\\s+`), weight: 1 },
+  { re: cue(`${START}(?:al|alla)\\s+societ[àa]'?\\s+`), weight: 1 },
+  { re: cue(`${START}per\\s+ricevuta\\s*[:.]?\\s*`), weight: 1 },
+  { re: cue(`${START}su\\s+incarico\\s+d(?:i|ella|el)\\s+(?:${HONORIFIC}\\s+)?`), weight: 1 },
+  { re: cue(`${START}da\\s+`), weight: 1, after: /^\s*,\s*(?:tendente|intes[ao]|volt[ao])/iu },
+  { re: cue(`${START}(?=\\p{Lu})`), weight: 0.5, company: true },
+  {
+    re: cue(
+      `${START}(?=(?:prefettura|questura|regione|provincia|tribunale|agenzia|ministero|consorzio|azienda|camera\\s+di\\s+commercio)\\s)`,
+    ),
+    weight: 0.5,
+    firstLine: true,
+    particlesLower: true,
+  },
+];
+
+/** Reads a name starting at `index`: its words, their end, and the legal form that closes it. */
+function readName(text: string, index: number): { words: string[]; end: number; form?: string } {
+  const words: string[] = [];
+  const ends: number[] = [];
+  const wordRe = /[ \t]*([\p{L}'’]+)/uy;
+  for (let pos = index; ;) {
+    const spaces = /^[ \t]*/.exec(text.slice(pos, pos + 40))![0].length;
+    const form = words.length > 0 ? legalFormAt(text, pos + spaces) : undefined;
+    if (form) return { words, end: pos + spaces + form.length, form: form.form };
+    if (words.length >= 5) break;
+    wordRe.lastIndex = pos;
+    const m = wordRe.exec(text);
+    if (!m) break;
+    const w = m[1]!;
+    if (NOT_A_NAME.test(w)) break;
+    if (!/^\p{Lu}/u.test(w)) {
+      // "Prefettura di Modena": a particle between capitalised words
+      const next = /^[ \t]+(\p{Lu})/u.exec(text.slice(pos + m[0].length));
+      if (!(INNER_PARTICLE.test(w) && words.length > 0 && next)) break;
+    }
+    words.push(w);
+    pos += m[0].length;
+    ends.push(pos);
+  }
+  // a trailing particle is not part of the name
+  while (words.length > 0 && INNER_PARTICLE.test(words[words.length - 1]!)) {
+    words.pop();
+    ends.pop();
+  }
+  return { words, end: ends[ends.length - 1] ?? index };
+}
+
+function firstLineStart(text: string): number {
+  const m = /^[^\p{L}\n]*(?=\p{L}{3})/mu.exec(text);
+  return m ? m.index + m[0].length : -1;
+}
+
+export function extractApplicants(text: string, page: number): ApplicantCandidate[] {
+  const byStart = new Map<number, ApplicantCandidate>();
+  const firstLine = page === 1 ? firstLineStart(text) : -1;
+  for (const c of CUES) {
+    for (const m of text.matchAll(c.re)) {
+      const nameStart = m.index + m[0].length;
+      if (c.firstLine && m.index !== firstLine) continue;
+      // a company name starts at the first capitalised word of a run ("Impresa Edile Conti S.r.l.", not "Edile…")
+      if (c.company && /\p{Lu}[\p{L}'’.]*[ \t]+$/u.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+      const name = readName(text, nameStart);
+      if (c.company && !name.form) continue;
+      if (name.words.length < (name.form ? 1 : 2)) continue;
+      if (c.after && !c.after.test(text.slice(name.end))) continue;
+      const value = [
+        ...name.words.map((w, i) => titleCaseWord(w, c.particlesLower === true && i > 0, false)),
+        ...(name.form ? [name.form] : []),
+      ].join(' ');
+      const weight = m[1] !== undefined && c.titledWeight !== undefined ? c.titledWeight : c.weight;
+      const previous = byStart.get(nameStart);
+      if (previous && previous.weight >= weight) continue;
+      byStart.set(nameStart, {
+        match: { value, page, offset: m.index, raw: text.slice(m.index, name.end), personal: true, corrected: false },
+        weight,
+      });
+    }
+  }
+  return [...byStart.values()].sort((a, b) => a.match.offset - b.match.offset);
+}
