@@ -64,7 +64,9 @@ function pickBest<V>(
   const groups = new Map<string, Weighted<V>[]>();
   for (const c of candidates) {
     const k = key(c.match.value);
-    groups.set(k, [...(groups.get(k) ?? []), c]);
+    const group = groups.get(k);
+    if (group) group.push(c);
+    else groups.set(k, [c]);
   }
   type Cand = { rep: EntityMatch<V>; first: EntityMatch<V>; weight: number; count: number; rich: number };
   const better = (a: Cand, b: Cand) =>
@@ -92,7 +94,7 @@ function pickBest<V>(
  * procedure, but when the document also gives the archive reference ("Pratica edilizia n. 12/2005") that prefix
  * is the practice's key, as on the practice's other papers.
  */
-function bestPractice(refs: EntityMatch<PracticeRefValue>[]): BestEntity<PracticeRefValue> | undefined {
+export function bestPractice(refs: EntityMatch<PracticeRefValue>[]): BestEntity<PracticeRefValue> | undefined {
   const key = (v: PracticeRefValue) => `${v.number}/${v.year}`;
   const best = pickBest(plain(refs), key, (v) => (v.procedureType ? 1 : 0) + (v.prefix !== 'PE' ? 1 : 0));
   if (!best || best.value.prefix === 'PE') return best;

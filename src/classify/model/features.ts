@@ -6,11 +6,11 @@
 //   b  bigrams of consecutive unigram terms
 //   s  unigram terms of the "Oggetto:" line (the subject says what a letter is about)
 //   c  character 3–5-grams of the folded words padded with '<' '>' — robust to OCR errors inside words
-//   e  entity indicators from the project's extractor: practice reference (and its procedure / prefix),
-//      protocol stamp, cadastral data, address, codice fiscale, partita IVA, applicant, number of dates
+//   e  entity indicators (entities.indicators.ts): practice reference (and its procedure / prefix), protocol stamp,
+//      cadastral data, address, codice fiscale, partita IVA, applicant, number of dates
 // Counts are sublinear (1 + ln tf). Hashing is FNV-1a 32-bit with a final avalanche, masked to 2^bits buckets;
 // collisions add up.
-import { extractEntities } from '../entities.ts';
+import { entityIndicators } from '../entities.indicators.ts';
 import { stemFolded, tokenize, isStopWord } from '../../index/italian-text.ts';
 
 export interface FeatureOptions {
@@ -35,7 +35,10 @@ export interface SparseVector {
   values: Float32Array;
 }
 
-/** Where a feature came from (for explanations): the group, a readable name and the source words in the text. */
+/**
+ * Where a feature came from (for explanations): the group, a readable name and the source words in the text (none
+ * for entity indicators: an explanation names them by their indicator).
+ */
 export interface FeatureTrace {
   index: number;
   group: keyof FeatureOptions['weights'];
@@ -213,23 +216,7 @@ function extractInto(
     if (word.length >= 2 && !DIGIT_RE.test(word)) charNgrams(word, opts, mask, groups.c, trace);
   }
 
-  if (opts.entities) {
-    const e = extractEntities([text]);
-    const flag = (name: string, source?: string): void => addString('e', name, source ? [source] : []);
-    const practice = e.best.practiceRef;
-    if (practice) {
-      flag('practiceRef', practice.raw);
-      flag(`prefix:${practice.value.prefix}`, practice.raw);
-      if (practice.value.procedureType) flag(`procedure:${practice.value.procedureType}`, practice.raw);
-    } else flag('noPracticeRef');
-    if (e.best.protocol) flag('protocol', e.best.protocol.raw);
-    if (e.best.cadastral) flag('cadastral', e.best.cadastral.raw);
-    if (e.best.address) flag('address', e.best.address.raw);
-    if (e.best.taxCode) flag('taxCode');
-    if (e.best.vatNumber) flag('vatNumber');
-    if (e.best.applicant) flag('applicant');
-    flag(`dates:${Math.min(e.dates.length, 4)}`);
-  }
+  if (opts.entities) for (const name of entityIndicators(text)) addString('e', name, []);
 
   // Sublinear counts, per-group L2 normalisation and group weight; merge into one sorted vector.
   for (const g of GROUPS) {
