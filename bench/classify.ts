@@ -1,7 +1,9 @@
 // Bench of the trainable classifier: training time on N generated rows and prediction latency per document.
-//   npx tsx bench/classify.ts [--rows 50000] [--task titolarioClass] [--seed 1] [--predict 2000]
+//   npx tsx bench/classify.ts [--rows 50000] [--task titolarioClass] [--seed 1] [--predict 2000] [--threads N]
+// --threads: feature extraction threads, main thread included (default: the cores, at most 8; 1 = serial).
 // Rows are generated ground truth (no rendering) with 2 % OCR-like noise; generation time is reported apart and is
 // not part of the training time. Training time = feature extraction + SGD epochs + calibration split.
+import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { predict, trainClassifier } from '../src/classify/model/classifier.ts';
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     task: { type: 'string', default: 'titolarioClass' },
     seed: { type: 'string', default: '1' },
     predict: { type: 'string', default: '2000' },
+    threads: { type: 'string' },
   },
 });
 const task = values.task;
@@ -29,7 +32,8 @@ console.log(`generated ${rows.length} rows in ${genS.toFixed(1)} s`);
 const heapBefore = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();
 t0 = performance.now();
-const model = trainClassifier(rows, { task, seed: 1, onProgress: (s) => console.log(`  ${s}`) });
+const threads = values.threads === undefined ? undefined : Number(values.threads);
+const model = trainClassifier(rows, { task, seed: 1, threads, onProgress: (s) => console.log(`  ${s}`) });
 const trainS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 // CPU time beside wall time: on a shared machine the wall time also counts the other processes' turns.
@@ -43,6 +47,13 @@ console.log(
 console.log(
   `trained ${task} on ${rows.length} rows in ${trainS.toFixed(1)} s wall, ${trainCpuS.toFixed(1)} s CPU (RSS +${rssMb.toFixed(0)} MB); calibration split accuracy ${model.metrics.accuracy.toFixed(4)}`,
 );
+// Same data, seed and options give the same weights whatever the threads: compare this line between runs.
+const weightsHash = createHash('sha256')
+  .update(new Uint8Array(model.linear.weights.buffer))
+  .update(new Uint8Array(model.linear.bias.buffer))
+  .update(String(model.temperature))
+  .digest('hex');
+console.log(`model weights sha256 ${weightsHash.slice(0, 16)}, temperature ${model.temperature}`);
 const json = serializeModel(model);
 console.log(`serialised model: ${(json.length / 1048576).toFixed(1)} MB`);
 

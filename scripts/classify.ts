@@ -1,5 +1,6 @@
 // Trainable classifier CLI (document type, titolario class, office):
 //   tsx scripts/classify.ts train   --task documentType|titolarioClass|office <data> [--epochs 6 --l2 1e-6 --lr 0.5 --no-promote]
+//                                   [--threads N] (feature extraction threads, default the cores up to 8; same model)
 //   tsx scripts/classify.ts eval    --task T <data> [--model current|v0003 | --folds k | --holdout 0.2] [--json]
 //   tsx scripts/classify.ts predict --task T --text "…" [--model v0003] [--top 10] [--json]
 //   tsx scripts/classify.ts list|promote|rollback --task T [--version v0003 | --to v0002]
@@ -50,6 +51,7 @@ const { values, positionals } = parseArgs({
     'protocol-share': { type: 'string', default: '0.35' },
     'max-chars': { type: 'string' },
     epochs: { type: 'string' },
+    threads: { type: 'string' },
     l2: { type: 'string' },
     lr: { type: 'string' },
     balance: { type: 'string' },
@@ -141,6 +143,7 @@ function trainOptions(source: string) {
     learningRate: num(values.lr),
     balance: num(values.balance),
     threshold: num(values.threshold),
+    threads: num(values.threads),
     onProgress: log,
   };
 }
