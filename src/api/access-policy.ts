@@ -11,6 +11,7 @@ import { INVENTORY_POLICY } from './routes/inventory.routes.ts';
 import { QUALITY_POLICY } from './routes/quality.routes.ts';
 import { UNION_POLICY } from './routes/union.routes.ts';
 import { PAGE_VERSION_POLICY } from './routes/page-versions.routes.ts';
+import { SEPARATOR_POLICY } from './routes/separators.routes.ts';
 
 export type Access = readonly Role[] | 'public' | 'authenticated';
 
@@ -195,6 +196,8 @@ export const ACCESS_POLICY: Readonly<Record<string, PolicyEntry>> = {
   ...QUALITY_POLICY,
   // Page rescans and versions (issue 12).
   ...PAGE_VERSION_POLICY,
+  // Separator sheets printed from the app (issue 12).
+  ...SEPARATOR_POLICY,
 };
 
 /**

@@ -38,6 +38,7 @@ import { accessRequestRoutes } from './routes/access-requests.routes.ts';
 import { digitisationRoutes } from './routes/digitisation.routes.ts';
 import { conformityRoutes } from './routes/conformity.routes.ts';
 import { pageVersionRoutes } from './routes/page-versions.routes.ts';
+import { separatorRoutes } from './routes/separators.routes.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SOURCE_WEB_DIR = path.join(HERE, '..', 'web');
@@ -137,6 +138,7 @@ export async function buildServer(services: AppServices, opts: BuildServerOption
   await app.register(digitisationRoutes(services), { prefix: '/api' });
   await app.register(conformityRoutes(services), { prefix: '/api' });
   await app.register(pageVersionRoutes(services), { prefix: '/api' });
+  await app.register(separatorRoutes(services), { prefix: '/api' });
   await registerBullBoard(app, services);
   await app.register(fastifyStatic, { root: webRoot(), prefix: '/' });
   return app;
