@@ -13,6 +13,7 @@ import { locationText, PAPER_STATE_LABELS, PAPER_STATES } from '../../paper-labe
 import { can } from '../../session.ts';
 import type { InventoryList, InventoryView } from '../../types.ts';
 import { useUnion } from '../../union.ts';
+import { SelectCell, SeparatorPrintBar, useSeparatorSelection } from './separator-selection.tsx';
 
 const LIMIT = 25;
 
@@ -43,6 +44,7 @@ export function InventorySearch() {
   const [offset, setOffset] = useState(0);
   const [notice, setNotice] = useState('');
   const [actionError, setActionError] = useState<string | null>(null);
+  const selection = useSeparatorSelection();
   const year = /^\d{4}$/.test(filters.year.trim()) ? filters.year.trim() : undefined;
   const { data, error, loading, reload } = useApi<InventoryList>('/api/inventory', {
     q: filters.q.trim(),
@@ -129,6 +131,7 @@ export function InventorySearch() {
       </form>
       <ErrorAlert error={error} onRetry={reload} />
       <ErrorAlert error={actionError} />
+      {can('digitisation') && <SeparatorPrintBar selection={selection} onNotice={setNotice} />}
       <p class="status-line" role="status">
         {notice || (loading ? 'Ricerca in corso…' : data ? plural(data.total, 'pratica', 'pratiche') : '')}
       </p>
@@ -139,6 +142,9 @@ export function InventorySearch() {
         rowKey={(r) => r.id}
         empty={data ? 'Nessuna pratica trovata' : 'Attendere…'}
         columns={[
+          ...(can('digitisation')
+            ? [{ header: 'Separatori', render: (r: InventoryView) => <SelectCell record={r} selection={selection} /> }]
+            : []),
           { header: 'Pratica', render: (r) => <span id={`inv-${r.id}`}>{r.practiceKey}</span> },
           ...(union.multi
             ? [{ header: 'Comune', render: (r: InventoryView) => r.comuneName || union.name(r.comune) }]

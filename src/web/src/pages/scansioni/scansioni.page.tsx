@@ -10,6 +10,7 @@ import { currentUser } from '../../session.ts';
 import type { WorklistItem } from '../../types.ts';
 import { actingComuni, useUnion } from '../../union.ts';
 import type { PageProps } from '../page-props.ts';
+import { WorklistSeparatorsButton } from './worklist-separators.tsx';
 
 const dash = (s: string | undefined): string => (s && s.trim() ? s : '—');
 
@@ -17,6 +18,7 @@ export function ScansioniPage(_props: PageProps) {
   const union = useUnion();
   const comuni = actingComuni(currentUser(), union.comuni);
   const [comune, setComune] = useState('');
+  const [notice, setNotice] = useState('');
   const { data, error, loading, reload } = useApi<{ items: WorklistItem[] }>('/api/digitisation/worklist', {
     comune,
   });
@@ -45,11 +47,17 @@ export function ScansioniPage(_props: PageProps) {
           <button type="button" class="secondary" onClick={reload} disabled={loading}>
             Aggiorna
           </button>
+          <WorklistSeparatorsButton comune={comune} practices={items.length} onNotice={setNotice} />
         </div>
       </div>
       <ErrorAlert error={error} onRetry={reload} />
       <p class="status-line" role="status">
-        {loading ? 'Attendere…' : data ? plural(items.length, 'pratica da scansionare', 'pratiche da scansionare') : ''}
+        {notice ||
+          (loading
+            ? 'Attendere…'
+            : data
+              ? plural(items.length, 'pratica da scansionare', 'pratiche da scansionare')
+              : '')}
       </p>
       <DataTable
         caption="Pratiche da scansionare, in ordine di priorità"
