@@ -119,7 +119,7 @@ export function separatorRoutes(services: AppServices): FastifyPluginAsync {
         const pdf = await pdfOf(plan);
         req.auditNote = {
           ...(plan.comuni.length === 1 ? { comune: plan.comuni[0] } : {}),
-          detail: { ...auditDetail(plan), worklist: true, skipped: plan.skipped },
+          detail: { ...auditDetail(plan), worklist: true, skipped: plan.skipped.slice(0, AUDIT_KEYS) },
         };
         return reply
           .header('content-type', 'application/pdf')

@@ -24,7 +24,7 @@ export function WorklistSeparatorsButton({
       </button>
       {open && (
         <SeparatorDialog
-          summary={`Un foglio per ciascuna delle ${plural(practices, 'pratica', 'pratiche')} della lista, nell\u2019ordine della lista.`}
+          summary={`${plural(practices, 'pratica', 'pratiche')} in lista: un foglio di pratica ciascuna, con la collocazione, nell\u2019ordine della lista.`}
           allowGeneric={false}
           onPrint={async (opts) => {
             const res = await downloadWorklistSeparators({
