@@ -193,6 +193,11 @@ describe('GET /api/digitisation/worklist/separators.pdf', () => {
     );
     expect(pages.find((p) => p?.kind === 'practice' && p.pratica === 'PE 10/1975')).toMatchObject({ box: LUGO_BOX });
 
+    const badType = await fetch(`${api.url}/api/digitisation/worklist/separators.pdf?types=lettera`, {
+      headers: lugo.headers,
+    });
+    expect(badType.status).toBe(400);
+
     // Bagnacavallo's archivist gets none of Lugo's work list.
     const other = await fetch(`${api.url}/api/digitisation/worklist/separators.pdf`, { headers: bagnacavallo.headers });
     expect(other.status).toBe(404);
