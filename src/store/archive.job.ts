@@ -53,6 +53,8 @@ export async function archiveJob(
   });
   const batch = await ctx.db.getBatch(doc.batchId);
   if (!batch) throw new Error(`batch ${doc.batchId} not found`);
+  const boxScan = (doc.splitOrigin && (await ctx.db.getDocument(doc.splitOrigin.boxScan))) || undefined;
+  if (doc.splitOrigin && !boxScan) throw new Error(`box scan ${doc.splitOrigin.boxScan} of document ${sha} not found`);
   const manifest = buildManifest({
     document: doc,
     batch,
@@ -60,6 +62,7 @@ export async function archiveJob(
     title: doc.title ?? doc.filename,
     files,
     events: await ctx.db.listEvents({ documentId: sha }),
+    boxScan,
   });
   await ctx.store.put(`${prefix}/${PACKAGE_FILES.manifest}`, Buffer.from(JSON.stringify(manifest, null, 2)));
 

@@ -1,6 +1,7 @@
 // The manifest's schema, written once in zod: it validates every manifest before it is stored, and it generates
 // the JSON Schema kept in the repository (schemas/manifest.schema.json) for conservation services and auditors.
 import { z } from 'zod';
+import { BOX_SPLIT_MODES } from '../db/metadata-store.ts';
 
 export const MANIFEST_VERSION = 'faldone.manifest/1';
 
@@ -94,6 +95,37 @@ export const conformitySchema = z.object({
   registrata: isoDateTime,
 });
 
+const pageNumbers = z.array(z.number().int().min(1));
+
+/** Where a document split out of a box scan comes from (issue 12): the box scan (kept whole as an original outside
+ *  the package, under `chiaveOriginale`, with its split plan under `chiavePiano`), the part, its pages of the box,
+ *  the separator and blank pages that closed it and what its separator sheets said. */
+export const provenanceSchema = z.object({
+  scansioneDiScatola: z.object({
+    /** Document id of the box scan: the SHA-256 of its bytes. */
+    impronta: sha256Hex,
+    nomeOriginale: z.string(),
+    formato: z.string(),
+    dimensione: z.number().int().nonnegative(),
+    dataAcquisizione: isoDateTime,
+    modalitaSuddivisione: z.enum(BOX_SPLIT_MODES),
+    chiaveOriginale: z.string().min(1),
+    chiavePiano: z.string().min(1),
+  }),
+  parte: z.number().int().min(1),
+  pagineDellaScatola: pageNumbers.min(1),
+  pagineSeparatore: pageNumbers,
+  pagineBianche: pageNumbers,
+  separatore: z.object({
+    pratica: z.string().optional(),
+    comune: z.string().optional(),
+    procedimento: z.string().optional(),
+    scatola: z.string().optional(),
+    tipologiaDocumentale: z.string().optional(),
+  }),
+  avvisi: z.array(z.string()),
+});
+
 export const manifestSchema = z
   .object({
     versione: z.literal(MANIFEST_VERSION),
@@ -138,6 +170,8 @@ export const manifestSchema = z
       .optional(),
     /** Edition of document.pdf and text.json (absent = 1); earlier editions are kept as document.v<n>.pdf. */
     edizione: z.number().int().min(1).optional(),
+    /** Present on a document split out of a box scan. */
+    provenienza: provenanceSchema.optional(),
     /** TracciatureModifiche: the document's event log. */
     tracciatureModifiche: z.array(
       z.object({ data: isoDateTime, tipo: z.string(), soggetto: z.string(), dettaglio: z.record(z.string(), z.unknown()).optional() }),
@@ -148,6 +182,7 @@ export const manifestSchema = z
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestFile = z.infer<typeof manifestFileSchema>;
 export type ManifestConformity = z.infer<typeof conformitySchema>;
+export type ManifestProvenance = z.infer<typeof provenanceSchema>;
 
 export function manifestJsonSchema(): Record<string, unknown> {
   return { $id: 'https://faldone.example/schemas/manifest.schema.json', title: 'Faldone archive package manifest', ...z.toJSONSchema(manifestSchema, { target: 'draft-2020-12', io: 'output' }) };

@@ -3,6 +3,7 @@
 import type { DocumentMetadata } from '../classify/document-metadata.ts';
 import type { Batch, DocumentRecord, EventRecord } from '../db/metadata-store.ts';
 import { MANIFEST_VERSION, manifestSchema, type Manifest, type ManifestFile } from './manifest.schema.ts';
+import { provenanceSection } from './split-provenance.ts';
 
 export { MANIFEST_VERSION, type Manifest, type ManifestFile } from './manifest.schema.ts';
 
@@ -13,8 +14,11 @@ export function buildManifest(input: {
   title: string;
   files: ManifestFile[];
   events: EventRecord[];
+  /** The box scan a part was split out of (required when the document has a split origin). */
+  boxScan?: DocumentRecord;
 }): Manifest {
   const { document: d, metadata: m } = input;
+  if (d.splitOrigin && !input.boxScan) throw new Error(`document ${d.id} is a part of a box scan: the box scan is needed`);
   const keywords = [m.documentTypeLabel, m.procedureType, m.practice?.key, m.address ? `${m.address.street} ${m.address.civic}` : undefined]
     .filter((k): k is string => Boolean(k));
   return manifestSchema.parse({
@@ -50,6 +54,7 @@ export function buildManifest(input: {
     pagine: d.pageCount ?? 0,
     metadatiDescrittivi: m,
     files: input.files,
+    provenienza: d.splitOrigin ? provenanceSection(d.splitOrigin, input.boxScan!) : undefined,
     tracciatureModifiche: input.events.map((e) => ({ data: e.at, tipo: e.type, soggetto: e.actor, dettaglio: e.detail })),
   });
 }

@@ -12,10 +12,13 @@ import { PACKAGE_FILES } from './keys.ts';
 import type { Manifest } from './manifest.ts';
 import type { ObjectStore } from './object-store.ts';
 import { restorePageVersions } from '../rescan/rescan.rebuild.ts';
+import { restoreSplitProvenance } from './split-rebuild.ts';
 
 export interface RebuildReport {
   packages: number;
   documents: number; // rows created (packages already known are refreshed, not duplicated)
+  /** Box scans recreated from their parts' provenance (they have no package of their own). */
+  boxScans: number;
   pages: number;
   problems: Array<{ key: string; error: string }>;
 }
@@ -30,7 +33,7 @@ export async function rebuildFromStore(
   for await (const key of store.list('archive/')) {
     if (key.endsWith(`/${PACKAGE_FILES.manifest}`) && packageOf(key)) packages.push(packageOf(key)!);
   }
-  const report: RebuildReport = { packages: packages.length, documents: 0, pages: 0, problems: [] };
+  const report: RebuildReport = { packages: packages.length, documents: 0, boxScans: 0, pages: 0, problems: [] };
   const conformitySeen = new Set<string>();
   for (const [i, pkg] of packages.entries()) {
     opts.onProgress?.(i, packages.length);
@@ -70,6 +73,7 @@ export async function rebuildFromStore(
         }
       }
       await restorePageVersions(db, id, manifest);
+      if (await restoreSplitProvenance({ store, db }, id, manifest)) report.boxScans++;
       // The document as stored (a document that existed keeps its Comune and restriction).
       const stored = await db.getDocument(id);
       if (!stored) throw new Error(`document ${id} not stored`);
