@@ -18,6 +18,8 @@ const ROLE_LABELS: Record<string, string> = {
   'copia-per-immagine-ricercabile': 'Copia per immagine (PDF)',
   'testo-ocr': 'Testo OCR',
   manifesto: 'Manifesto (metadati)',
+  'originale-scansione-di-scatola': 'Originale (scansione di scatola)',
+  'piano-di-suddivisione': 'Piano di suddivisione',
 };
 
 const LEGAL_BASIS =
@@ -172,7 +174,9 @@ export async function attestationPdf(data: AttestationData): Promise<Uint8Array>
   w.paragraph(STATEMENT, { size: 9.5 });
 
   w.heading(
-    `Elenco dei file (${fmtInt(data.totali.documenti)} documenti, ${fmtInt(data.totali.file)} file, ${fmtInt(data.totali.byte)} byte)`,
+    `Elenco dei file (${fmtInt(data.totali.documenti)} documenti, ${
+      data.scansioniDiScatola.length ? `${fmtInt(data.scansioniDiScatola.length)} scansioni di scatola, ` : ''
+    }${fmtInt(data.totali.file)} file, ${fmtInt(data.totali.byte)} byte)`,
   );
   const tableHeader = () => {
     w.ensure(14);
@@ -209,6 +213,7 @@ export async function attestationPdf(data: AttestationData): Promise<Uint8Array>
     }
     w.y -= 3;
   });
+  boxScanRows(w, data, tableHeader);
 
   signatureBlock(w);
   const pages = doc.getPages();
@@ -234,6 +239,44 @@ function fileRow(w: Writer, f: AttestedFile): void {
   w.text(bytes, { size: 7.5, x: COL.sizeRight - regular.widthOfTextAtSize(bytes, 7.5) });
   w.text(f.sha256, { font: mono, size: 6.5, x: COL.sha });
   w.y -= 10;
+}
+
+/** Box scans: conserved whole as originals, each with its split plan and the documents (parts) made from it. */
+function boxScanRows(w: Writer, data: AttestationData, tableHeader: () => void): void {
+  const { fonts } = w;
+  const names = new Map(data.documenti.map((d, i) => [d.documentId, `${i + 1}. ${d.filename}`]));
+  data.scansioniDiScatola.forEach((b, i) => {
+    const before = w.page;
+    w.ensure(22 + 10 * b.files.length);
+    if (w.page !== before || i === 0) {
+      if (i === 0) {
+        w.y -= 4;
+        w.text(winAnsiSafe('Scansioni di scatola (conservate intere; le parti sono i documenti elencati sopra)'), {
+          font: fonts.bold,
+          size: 8,
+        });
+        w.y -= 12;
+      }
+      tableHeader();
+    }
+    const head = winAnsiSafe(`S${i + 1}. ${b.filename} — ${b.pages} pagine, ${b.parts.length} parti`);
+    let size = 7.5;
+    while (size > 5 && fonts.bold.widthOfTextAtSize(head, size) > CONTENT_W) size -= 0.25;
+    w.text(head, { font: fonts.bold, size });
+    w.y -= 10;
+    for (const f of b.files) fileRow(w, f);
+    for (const p of b.parts) {
+      w.ensure(10);
+      const line = winAnsiSafe(
+        `parte ${p.part}: ${names.get(p.documentId) ?? p.filename} — pagine della scatola ${p.pages.join(', ')}`,
+      );
+      let lineSize = 7;
+      while (lineSize > 5 && fonts.regular.widthOfTextAtSize(line, lineSize) > CONTENT_W - 8) lineSize -= 0.25;
+      w.text(line, { size: lineSize, x: COL.name + 8 });
+      w.y -= 9;
+    }
+    w.y -= 3;
+  });
 }
 
 function signatureBlock(w: Writer): void {

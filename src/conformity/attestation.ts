@@ -1,12 +1,14 @@
 // What an attestation of conformity states: the batch, its Comune, the verification by sampling, and every file of
 // every archived document with its SHA-256 computed now from the bytes the store returns (not copied from the
-// manifest: the point is to attest what is stored), compared with what the manifest recorded.
+// manifest: the point is to attest what is stored), compared with what the manifest recorded; and every box scan of
+// the batch (status 'split'), whose original and split plan are kept outside the packages of its parts.
 import type { Batch, DocumentRecord, MetadataStore } from '../db/metadata-store.ts';
 import { readFingerprint } from '../store/hash.ts';
 import { PACKAGE_FILES } from '../store/keys.ts';
 import type { Manifest } from '../store/manifest.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { VerificationReport } from './conformity-store.ts';
+import { attestedBoxScans, type AttestedBoxScan } from './attested-box-scans.ts';
 
 export interface AttestedFile {
   name: string;
@@ -26,7 +28,7 @@ export interface AttestedDocument {
 }
 
 export interface AttestationProblem {
-  kind: 'altered' | 'missing' | 'unreadable-manifest' | 'not-archived';
+  kind: 'altered' | 'missing' | 'unreadable-manifest' | 'not-archived' | 'unreadable-plan';
   key: string;
   detail: string;
 }
@@ -39,7 +41,10 @@ export interface AttestationData {
   data: string;
   verifica: VerificationReport & { id: string; verbale: { chiave: string; sha256: string } };
   documenti: AttestedDocument[];
-  totali: { documenti: number; file: number; byte: number };
+  /** Box scans of the batch, split into some of the documents above: their originals and split plans. */
+  scansioniDiScatola: AttestedBoxScan[];
+  /** Files and bytes count the box scans' files too. */
+  totali: { documenti: number; scansioniDiScatola: number; file: number; byte: number };
   /** Differences between the stored bytes and the manifests: an attestation is issued only when this is empty. */
   problemi: AttestationProblem[];
 }
@@ -109,6 +114,10 @@ export async function collectAttestation(
       files,
     });
   }
+  const boxes = await attestedBoxScans(deps, input.batch.id);
+  problems.push(...boxes.problems);
+  const boxFiles = boxes.boxScans.flatMap((b) => b.files);
+  bytes += boxFiles.reduce((n, f) => n + f.size, 0);
   const { report } = input.verification;
   return {
     title: ATTESTATION_TITLE,
@@ -117,7 +126,13 @@ export async function collectAttestation(
     data: report.closedAt.slice(0, 10),
     verifica: { id: input.verification.id, ...report, verbale: input.verification.verbale },
     documenti: documents,
-    totali: { documenti: documents.length, file: documents.reduce((n, d) => n + d.files.length, 0), byte: bytes },
+    scansioniDiScatola: boxes.boxScans,
+    totali: {
+      documenti: documents.length,
+      scansioniDiScatola: boxes.boxScans.length,
+      file: documents.reduce((n, d) => n + d.files.length, 0) + boxFiles.length,
+      byte: bytes,
+    },
     problemi: problems,
   };
 }

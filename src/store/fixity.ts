@@ -1,14 +1,17 @@
 // Fixity audit: re-read every object of every archive package and compare its SHA-256 with the manifest.
 // Reports missing files, altered files, orphan objects (in a package but not in its manifest, or packages without a
-// manifest) and documents the database says are archived whose package is gone.
+// manifest) and documents the database says are archived whose package is gone. Box scans, kept as originals outside
+// the packages with their split plan, are re-read too (those the parts' manifests cite, and those the database says
+// are 'split').
 import type { MetadataStore } from '../db/metadata-store.ts';
 import { PACKAGE_FILES } from './keys.ts';
 import type { Manifest } from './manifest.ts';
 import type { ObjectStore } from './object-store.ts';
 import { readFingerprint } from './hash.ts';
+import { checkBoxScan } from './box-scan-fixity.ts';
 
 export interface FixityProblem {
-  kind: 'missing' | 'altered' | 'orphan' | 'unreadable-manifest' | 'missing-package';
+  kind: 'missing' | 'altered' | 'orphan' | 'unreadable-manifest' | 'missing-package' | 'unreadable-plan';
   key: string;
   detail?: string;
 }
@@ -17,7 +20,9 @@ export interface FixityReport {
   startedAt: string;
   finishedAt: string;
   packages: number;
-  files: number; // files checked against a manifest
+  /** Box scans whose original and split plan were checked. */
+  boxScans: number;
+  files: number; // files checked against a manifest (and box scans' originals and plans)
   bytes: number;
   problems: FixityProblem[];
   ok: boolean;
@@ -52,6 +57,8 @@ export async function auditFixity(
   // Objects outside the packages that manifests cite by hash (the attestation of conformity and its signed file,
   // shared by every document of a batch): each is re-read once.
   const cited = new Map<string, { sha256: string; from: string }>();
+  // Box scans the parts' manifests come from: the original's size and each part's place in the plan.
+  const boxScans = new Map<string, { size?: number; parts: Array<{ part: number; documentId: string }> }>();
   for (const [pkg, present] of packages) {
     opts.onProgress?.(done++, packages.size);
     if (!present.includes(PACKAGE_FILES.manifest)) {
@@ -76,6 +83,12 @@ export async function auditFixity(
       const { attestazione, firma, verifica } = manifest.conformita;
       for (const c of [attestazione, firma, ...(verifica.verbale ? [verifica.verbale] : [])])
         if (!cited.has(c.chiave)) cited.set(c.chiave, { sha256: c.sha256, from: pkg });
+    }
+    if (manifest.provenienza) {
+      const p = manifest.provenienza;
+      const box = boxScans.get(p.scansioneDiScatola.impronta) ?? { size: p.scansioneDiScatola.dimensione, parts: [] };
+      box.parts.push({ part: p.parte, documentId: manifest.identificativo.id });
+      boxScans.set(p.scansioneDiScatola.impronta, box);
     }
     const listed = new Set(manifest.files.map((f) => f.name));
     for (const f of present) {
@@ -116,11 +129,24 @@ export async function auditFixity(
       if (d.archiveKey && !packages.has(d.archiveKey))
         problems.push({ kind: 'missing-package', key: d.archiveKey, detail: `document ${d.filename}` });
     }
+    for (const d of await deps.db.listDocuments({ status: 'split', limit: 10_000_000 })) {
+      if (!boxScans.has(d.id)) boxScans.set(d.id, { size: d.size, parts: [] });
+    }
+  }
+  for (const [id, want] of boxScans) {
+    const check = await checkBoxScan(deps.store, id, want);
+    for (const f of [check.original, check.plan]) {
+      if (!f) continue;
+      files++;
+      bytes += f.size;
+    }
+    problems.push(...check.problems);
   }
   return {
     startedAt,
     finishedAt: new Date().toISOString(),
     packages: packages.size,
+    boxScans: boxScans.size,
     files,
     bytes,
     problems,
