@@ -15,6 +15,16 @@ import { keys, PACKAGE_FILES } from '../../src/store/keys.ts';
 import { ACCEPTANCE_BOX, EXPECTED_SPLIT } from '../scan/acceptance-box.ts';
 import { blankPage, boxTiff, contentPage, separatorPages, type BoxPage } from '../scan/box-scan.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { rm } from 'node:fs/promises';
+import { collectAttestation } from '../../src/conformity/attestation.ts';
+import { attestationPdf } from '../../src/conformity/attestation.pdf.ts';
+import type { VerificationReport } from '../../src/conformity/conformity-store.ts';
+import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
+import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
+import { extractPdfText } from '../../src/ocr/pdf-text.ts';
+import { auditFixity } from '../../src/store/fixity.ts';
+import { manifestSchema, type Manifest } from '../../src/store/manifest.schema.ts';
+import { rebuildFromStore } from '../../src/store/rebuild.ts';
 
 const DPI = 200;
 
@@ -164,6 +174,192 @@ describe('a box scan through the pipeline', () => {
     }
     // Three practices, one per practice separator.
     expect(new Set(parts.map((p) => p.splitOrigin!.hints.practiceKey)).size).toBe(3);
+  });
+
+  const manifestOf = async (p: DocumentRecord): Promise<Manifest> =>
+    JSON.parse((await world.services.store.getBuffer(`${p.archiveKey}/${PACKAGE_FILES.manifest}`)).toString());
+
+  it("writes each part's provenance in its archive package manifest", async () => {
+    const box = (await world.services.db.getDocument(boxId))!;
+    for (const [i, p] of parts.entries()) {
+      const want = EXPECTED_SPLIT[i]!;
+      const manifest = await manifestOf(p);
+      expect(() => manifestSchema.parse(manifest)).not.toThrow();
+      expect(manifest.provenienza).toEqual({
+        scansioneDiScatola: {
+          impronta: boxId,
+          nomeOriginale: 'scatola-12.tif',
+          formato: 'image/tiff',
+          dimensione: tiff.length,
+          dataAcquisizione: box.createdAt,
+          modalitaSuddivisione: 'separators+blank',
+          chiaveOriginale: keys.original(boxId),
+          chiavePiano: keys.splitPlan(boxId),
+        },
+        parte: i + 1,
+        pagineDellaScatola: want.pages,
+        pagineSeparatore: want.separatorPages,
+        pagineBianche: want.blankPages,
+        separatore: {
+          pratica: want.practice,
+          comune: 'Siena',
+          ...(i < 2 ? { procedimento: 'licenza_edilizia', scatola: 'Faldone 12' } : {}),
+          ...(i >= 4 ? { procedimento: 'permesso_di_costruire' } : {}),
+          ...(want.documentType ? { tipologiaDocumentale: want.documentType } : {}),
+        },
+        avvisi: p.splitOrigin!.warnings,
+      });
+    }
+  });
+
+  it("audits the box scan's original and split plan with the packages, and finds them altered or missing", async () => {
+    const { store, db } = world.services;
+    const clean = await auditFixity({ store, db });
+    expect(clean).toMatchObject({ ok: true, packages: 6, boxScans: 1, files: 6 * 3 + 2, problems: [] });
+    // Store alone (no database): the parts' manifests cite the box scan.
+    expect(await auditFixity({ store })).toMatchObject({ ok: true, boxScans: 1, files: 6 * 3 + 2 });
+
+    const planBytes = await store.getBuffer(keys.splitPlan(boxId));
+    const tampered = Buffer.from(tiff);
+    tampered.writeUInt8(tampered[tampered.length - 1]! ^ 0xff, tampered.length - 1);
+    await store.put(keys.original(boxId), tampered);
+    const plan = JSON.parse(planBytes.toString()) as SplitPlan;
+    [plan.parts[0]!.documentId, plan.parts[1]!.documentId] = [plan.parts[1]!.documentId, plan.parts[0]!.documentId];
+    await store.put(keys.splitPlan(boxId), Buffer.from(JSON.stringify(plan)));
+    try {
+      const report = await auditFixity({ store, db });
+      expect(report.ok).toBe(false);
+      expect(report.problems.map((p) => [p.kind, p.key])).toEqual([
+        ['altered', keys.original(boxId)],
+        ['altered', keys.splitPlan(boxId)],
+        ['altered', keys.splitPlan(boxId)],
+      ]);
+      await store.delete(keys.original(boxId));
+      await store.put(keys.splitPlan(boxId), Buffer.from('{ not json'));
+      const gone = await auditFixity({ store, db });
+      expect(gone.problems.map((p) => [p.kind, p.key])).toEqual([
+        ['missing', keys.original(boxId)],
+        ['unreadable-plan', keys.splitPlan(boxId)],
+      ]);
+    } finally {
+      await store.put(keys.original(boxId), tiff);
+      await store.put(keys.splitPlan(boxId), planBytes);
+    }
+    expect((await auditFixity({ store, db })).ok).toBe(true);
+  });
+
+  it('rebuilds the parts with their provenance and the box scan, split, from the store alone', async () => {
+    const { db, store, config } = world.services;
+    const dbPath = config.db.path + '.rebuilt';
+    const searchPath = config.search.path + '.rebuilt';
+    const freshDb = new SqliteMetadataStore(dbPath);
+    const freshSearch = createSqliteSearchIndex({ path: searchPath });
+    try {
+      const report = await rebuildFromStore({ store, db: freshDb, search: freshSearch });
+      expect(report).toMatchObject({ packages: 6, documents: 6, boxScans: 1, problems: [] });
+      const box = (await db.getDocument(boxId))!;
+      expect(await freshDb.getDocument(boxId)).toMatchObject({
+        id: boxId,
+        sha256: boxId,
+        batchId,
+        filename: 'scatola-12.tif',
+        mediaType: box.mediaType,
+        size: tiff.length,
+        createdAt: box.createdAt,
+        comune: box.comune,
+        restricted: box.restricted,
+        status: 'split',
+        boxSplit: 'separators+blank',
+        pageCount: 16,
+      });
+      for (const p of parts) expect((await freshDb.getDocument(p.id))?.splitOrigin).toEqual(p.splitOrigin);
+      expect((await freshDb.batchSummary(batchId))?.byStatus).toEqual({ split: 1, archived: 6 });
+      // Again: refreshed, nothing duplicated.
+      expect(await rebuildFromStore({ store, db: freshDb, search: freshSearch })).toMatchObject({
+        documents: 0,
+        boxScans: 0,
+      });
+      expect(await freshDb.countDocuments({ batchId })).toBe(7);
+    } finally {
+      await freshSearch.close();
+      await freshDb.close();
+      await rm(dbPath, { force: true });
+      await rm(searchPath, { force: true });
+    }
+  });
+
+  it("lists the box scan in the batch's attestation of conformity, its original and plan hashed from the store", async () => {
+    const { db, store } = world.services;
+    const batch = (await db.getBatch(batchId))!;
+    const report = {
+      checkedBy: { id: 'u1', username: 'ufficiale' },
+      closedAt: '2026-11-26T08:00:00.000Z',
+      sampleSize: 1,
+      pagesChecked: 1,
+      population: 9,
+      documents: 6,
+      conformi: 1,
+      nonConformi: 0,
+      problems: [],
+      outcome: 'conforme',
+    } as VerificationReport;
+    const input = {
+      batch,
+      comuneName: 'Siena',
+      verification: { id: 'v1', report, verbale: { chiave: 'conformity/x/verifica-v1.json', sha256: '0'.repeat(64) } },
+    };
+    const data = await collectAttestation({ db, store }, input);
+    const planBytes = await store.getBuffer(keys.splitPlan(boxId));
+    expect(data.problemi).toEqual([]);
+    expect(data.documenti).toHaveLength(6);
+    expect(data.scansioniDiScatola).toEqual([
+      {
+        documentId: boxId,
+        filename: 'scatola-12.tif',
+        pages: 16,
+        mode: 'separators+blank',
+        files: [
+          {
+            name: 'scatola-12.tif',
+            key: keys.original(boxId),
+            role: 'originale-scansione-di-scatola',
+            size: tiff.length,
+            sha256: boxId,
+          },
+          {
+            name: 'plan.json',
+            key: keys.splitPlan(boxId),
+            role: 'piano-di-suddivisione',
+            size: planBytes.length,
+            sha256: createHash('sha256').update(planBytes).digest('hex'),
+          },
+        ],
+        parts: parts.map((p, i) => ({
+          part: i + 1,
+          documentId: p.id,
+          filename: p.filename,
+          pages: EXPECTED_SPLIT[i]!.pages,
+        })),
+      },
+    ]);
+    expect(data.totali).toMatchObject({ documenti: 6, scansioniDiScatola: 1, file: 6 * 4 + 2 });
+    const text = (await extractPdfText(await attestationPdf(data))).join('\n');
+    expect(text).toContain('Scansioni di scatola');
+    expect(text).toContain('S1. scatola-12.tif');
+    expect(text).toContain(boxId);
+    expect(text).toContain('parte 6:');
+
+    // Hashed from the stored bytes: an altered box scan is a problem, and no attestation is issued over it.
+    const tampered = Buffer.from(tiff);
+    tampered.writeUInt8(tampered[100]! ^ 0xff, 100);
+    await store.put(keys.original(boxId), tampered);
+    try {
+      const bad = await collectAttestation({ db, store }, input);
+      expect(bad.problemi.map((p) => [p.kind, p.key])).toEqual([['altered', keys.original(boxId)]]);
+      expect(bad.scansioniDiScatola[0]!.files[0]!.sha256).not.toBe(boxId);
+    } finally {
+      await store.put(keys.original(boxId), tiff);
+    }
   });
 
   it('a redelivered split re-creates nothing', async () => {
