@@ -4,6 +4,10 @@
 //   search_pages      one small row per page: the document's metadata, indexed for filters and facets; address_key
 //                     is the folded address (addressKey) for case/accent-insensitive address filters (schema v2);
 //                     comune and restricted are the document's Comune and tenancy (schema v3)
+//   search_facets     the columns a text query reads for every candidate (document/page, practice, year, Comune and the
+//                     facet values), one narrow row per page keyed like search_pages (schema v4): the candidate pass
+//                     seeks up to maxCandidates rows by id, and on these rows that costs ~2.5× less than on the wide
+//                     search_pages rows (measured at 200k pages: 5,001 seeks 26 ms → 10 ms)
 //   search_texts      original page text (for snippets), kept apart so that scanning search_pages for facets over
 //                     thousands of matches does not walk the overflow pages of the text (measured 2× faster)
 //   search_fts        contentless FTS5 table (title, body, meta) holding the stemmed, accent-folded term stream
@@ -90,8 +94,9 @@ export interface SqliteSearchIndexOptions {
 /** How one search applies its tenant scope: not at all (it hides no page), or as a condition on each page. */
 type ScopePlan = { kind: 'none'; params: [] } | { kind: 'visible'; cond: string; hidden: string; params: unknown[] };
 
-// 2: search_pages.address_key (+ indexes on address_key, cadastral); 3: search_pages.comune, restricted (+ indexes)
-const SCHEMA_VERSION = '3';
+// 2: search_pages.address_key (+ indexes on address_key, cadastral); 3: search_pages.comune, restricted (+ indexes);
+// 4: search_facets (filled from search_pages on upgrade)
+const SCHEMA_VERSION = '4';
 const FACETS = [
   ['year', 'year'],
   ['procedureType', 'procedure_type'],
@@ -123,6 +128,17 @@ const SCHEMA = `
     UNIQUE (document_id, page)
   );
   CREATE TABLE IF NOT EXISTS search_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS search_facets (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    practice TEXT,
+    year INTEGER,
+    comune TEXT NOT NULL,
+    procedure_type TEXT,
+    document_type TEXT,
+    titolario_class TEXT
+  );
   CREATE INDEX IF NOT EXISTS search_pages_year ON search_pages (year);
   CREATE INDEX IF NOT EXISTS search_pages_procedure_type ON search_pages (procedure_type);
   CREATE INDEX IF NOT EXISTS search_pages_document_type ON search_pages (document_type);
@@ -215,6 +231,8 @@ export class SqliteSearchIndex implements SearchIndex {
     deletePages: Database.Statement<[string]>;
     deleteText: Database.Statement<[number]>;
     insertText: Database.Statement<[number, string]>;
+    deleteFacets: Database.Statement<[number]>;
+    insertFacets: Database.Statement<[number]>;
     selectHit: Database.Statement<[number], PageRow>;
     deleteDocument: Database.Statement<[string]>;
     insertPage: Database.Statement<unknown[]>;
@@ -285,6 +303,8 @@ export class SqliteSearchIndex implements SearchIndex {
       deletePages: db.prepare('DELETE FROM search_pages WHERE document_id = ?'),
       deleteText: db.prepare('DELETE FROM search_texts WHERE id = ?'),
       insertText: db.prepare('INSERT INTO search_texts (id, text) VALUES (?, ?)'),
+      deleteFacets: db.prepare('DELETE FROM search_facets WHERE id = ?'),
+      insertFacets: db.prepare(`INSERT INTO search_facets ${FACET_ROW_COPY} WHERE id = ?`),
       selectHit: db.prepare(
         `SELECT p.id, p.document_id, p.page, p.title, p.filename, p.year, p.practice, p.document_type, p.procedure_type,
            p.address, p.comune, t.text
@@ -385,6 +405,7 @@ export class SqliteSearchIndex implements SearchIndex {
         );
         const id = Number(info.lastInsertRowid);
         this.stmts.insertText.run(id, p.text ?? '');
+        this.stmts.insertFacets.run(id);
         this.stmts.insertFts.run(id, title, body, meta);
       }
       if (pages.length > 0) this.stmts.upsertDocument.run(documentId, pages.length);
@@ -401,6 +422,7 @@ export class SqliteSearchIndex implements SearchIndex {
     for (const { id } of this.stmts.selectDocPageIds.all(documentId)) {
       this.stmts.deleteFts.run(id);
       this.stmts.deleteText.run(id);
+      this.stmts.deleteFacets.run(id);
     }
     this.stmts.deletePages.run(documentId);
     this.stmts.deleteDocument.run(documentId);
@@ -498,9 +520,10 @@ export class SqliteSearchIndex implements SearchIndex {
     if (rows.length > 0) {
       const rank = new Map(rows);
       const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
+      // The phrase proxy needs titles, which only the wide search_pages rows hold.
       const meta = this.statement(
-        `SELECT p.id, p.document_id, p.page, p.practice, p.year, p.comune, ${cols}${proxy ? ', p.title' : ''} FROM search_pages p
-         WHERE p.id IN (SELECT value FROM json_each(?))`,
+        `SELECT p.id, p.document_id, p.page, p.practice, p.year, p.comune, ${cols}${proxy ? ', p.title' : ''}
+         FROM ${proxy ? 'search_pages' : 'search_facets'} p WHERE p.id IN (SELECT value FROM json_each(?))`,
       );
       const maxId = rows[0]![0];
       for (const row of meta.raw().iterate(JSON.stringify(rows.map((r) => r[0]))) as Iterable<(string | number | null)[]>) {
@@ -795,6 +818,13 @@ export class SqliteSearchIndex implements SearchIndex {
       })();
     }
     if (hasColumn('comune') && hasColumn('restricted')) this.db.exec(SCHEMA_V3_INDEXES);
+    if (version() === '3') {
+      // 3 → 4: copy the candidate columns of every page (about a second per million pages).
+      this.db.transaction(() => {
+        this.db.exec(`DELETE FROM search_facets; INSERT INTO search_facets ${FACET_ROW_COPY}`);
+        setVersion('4');
+      })();
+    }
   }
 
   /** How this search applies the scope: not at all when it hides no page (asked of the (restricted, comune) index). */
@@ -836,6 +866,10 @@ export class SqliteSearchIndex implements SearchIndex {
     if (this.closed) throw new Error('search index is closed');
   }
 }
+
+/** Copies search_pages rows into search_facets (append a WHERE on search_pages to copy some). */
+const FACET_ROW_COPY = `(id, document_id, page, practice, year, comune, procedure_type, document_type, titolario_class)
+  SELECT id, document_id, page, practice, year, comune, procedure_type, document_type, titolario_class FROM search_pages`;
 
 const JOIN_PAGES = 'search_fts f CROSS JOIN search_pages p ON p.id = f.rowid';
 

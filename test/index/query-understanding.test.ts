@@ -117,7 +117,7 @@ describe('schema migration', () => {
       await v2.close();
       const migrated = createSqliteSearchIndex({ path: file });
       expect((await migrated.search({ q: '', filters: { address: 'localita ca bianca 4' } })).total).toBe(1);
-      expect(migrated.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).pluck().get()).toBe('3');
+      expect(migrated.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).pluck().get()).toBe('4');
       await migrated.close();
       const ro = createSqliteSearchIndex({ path: file, readonly: true });
       expect((await ro.search({ q: 'tettoia' })).total).toBe(1);

@@ -130,12 +130,12 @@ describe('SqliteSearchIndex tenancy columns', () => {
                 CREATE INDEX search_pages_practice ON search_pages (practice);
                 UPDATE search_meta SET value = '2' WHERE key = 'schema_version';`);
     await v2.close();
-    expect(() => createSqliteSearchIndex({ path: file, readonly: true })).toThrow(/schema 2, expected 3/);
+    expect(() => createSqliteSearchIndex({ path: file, readonly: true })).toThrow(/schema 2, expected 4/);
 
     const migrated = createSqliteSearchIndex({ path: file });
     try {
       const version = migrated.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).pluck().get();
-      expect(version).toBe('3');
+      expect(version).toBe('4');
       const indexes = migrated.db
         .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'search_pages'`)
         .pluck()
@@ -157,6 +157,39 @@ describe('SqliteSearchIndex tenancy columns', () => {
     const ro = createSqliteSearchIndex({ path: file, readonly: true });
     expect((await ro.search({ q: 'tecnico', scope: { full: [] } })).total).toBe(7);
     await ro.close();
+  });
+
+  it('brings a version-3 index (no search_facets) to version 4: text queries count the same facets and hits', async () => {
+    const file = path.join(dir, 'search.db');
+    const v3 = createSqliteSearchIndex({ path: file });
+    for (const [id, pages] of FIXTURE) await v3.upsertDocument(id, pages);
+    const before = await v3.search({ q: 'tecnico', limit: 50 });
+    v3.db.exec(`DROP TABLE search_facets; UPDATE search_meta SET value = '3' WHERE key = 'schema_version';`);
+    await v3.close();
+    expect(() => createSqliteSearchIndex({ path: file, readonly: true })).toThrow(/schema 3, expected 4/);
+
+    const migrated = createSqliteSearchIndex({ path: file });
+    try {
+      expect(migrated.db.prepare(`SELECT value FROM search_meta WHERE key = 'schema_version'`).pluck().get()).toBe('4');
+      expect(migrated.db.prepare('SELECT count(*) FROM search_facets').pluck().get()).toBe(7);
+      const after = await migrated.search({ q: 'tecnico', limit: 50 });
+      expect(after.total).toBe(before.total);
+      expect(after.facets).toEqual(before.facets);
+      expect(after.hits.map((h) => `${h.documentId}#${h.page}`)).toEqual(before.hits.map((h) => `${h.documentId}#${h.page}`));
+      // Re-indexing and deleting keep search_facets in step with search_pages.
+      await migrated.upsertDocument(FIXTURE[0]![0], FIXTURE[0]![1]);
+      await migrated.deleteDocument(FIXTURE[1]![0]);
+      const pages = migrated.db.prepare('SELECT count(*) FROM search_pages').pluck().get();
+      expect(migrated.db.prepare('SELECT count(*) FROM search_facets').pluck().get()).toBe(pages);
+      expect(
+        migrated.db
+          .prepare('SELECT count(*) FROM search_facets f JOIN search_pages p ON p.id = f.id AND p.document_id = f.document_id')
+          .pluck()
+          .get(),
+      ).toBe(pages);
+    } finally {
+      await migrated.close();
+    }
   });
 
   it('fails closed on a malformed scope and stores an empty Comune as C000', async () => {
