@@ -232,7 +232,7 @@ export class SqliteSearchIndex implements SearchIndex {
     deleteText: Database.Statement<[number]>;
     insertText: Database.Statement<[number, string]>;
     deleteFacets: Database.Statement<[number]>;
-    insertFacets: Database.Statement<[number]>;
+    insertFacets: Database.Statement<unknown[]>;
     selectHit: Database.Statement<[number], PageRow>;
     deleteDocument: Database.Statement<[string]>;
     insertPage: Database.Statement<unknown[]>;
@@ -304,7 +304,10 @@ export class SqliteSearchIndex implements SearchIndex {
       deleteText: db.prepare('DELETE FROM search_texts WHERE id = ?'),
       insertText: db.prepare('INSERT INTO search_texts (id, text) VALUES (?, ?)'),
       deleteFacets: db.prepare('DELETE FROM search_facets WHERE id = ?'),
-      insertFacets: db.prepare(`INSERT INTO search_facets ${FACET_ROW_COPY} WHERE id = ?`),
+      insertFacets: db.prepare(
+        `INSERT INTO search_facets (id, document_id, page, practice, year, comune, procedure_type, document_type,
+           titolario_class) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       selectHit: db.prepare(
         `SELECT p.id, p.document_id, p.page, p.title, p.filename, p.year, p.practice, p.document_type, p.procedure_type,
            p.address, p.comune, t.text
@@ -386,26 +389,28 @@ export class SqliteSearchIndex implements SearchIndex {
     {
       this.removeDocumentRows(documentId);
       for (const { p, title, body, meta } of prepared) {
+        const year = orNull(p.year);
+        const practice = p.practice === '' ? null : orNull(p.practice);
+        const kinds = [orNull(p.procedureType), orNull(p.documentType), orNull(p.titolarioClass)];
+        const comune = pageComune(p);
         const info = this.stmts.insertPage.run(
           documentId,
           p.page,
           p.title ?? '',
           p.filename ?? '',
-          orNull(p.year),
-          p.practice === '' ? null : orNull(p.practice),
-          orNull(p.procedureType),
-          orNull(p.documentType),
-          orNull(p.titolarioClass),
+          year,
+          practice,
+          ...kinds,
           orNull(p.protocol),
           orNull(p.address),
           orNull(p.cadastral),
           p.address === undefined || p.address === '' ? null : addressKey(p.address),
-          pageComune(p),
+          comune,
           p.restricted === true ? 1 : 0,
         );
         const id = Number(info.lastInsertRowid);
         this.stmts.insertText.run(id, p.text ?? '');
-        this.stmts.insertFacets.run(id);
+        this.stmts.insertFacets.run(id, documentId, p.page, practice, year, comune, ...kinds);
         this.stmts.insertFts.run(id, title, body, meta);
       }
       if (pages.length > 0) this.stmts.upsertDocument.run(documentId, pages.length);
@@ -520,9 +525,13 @@ export class SqliteSearchIndex implements SearchIndex {
     if (rows.length > 0) {
       const rank = new Map(rows);
       const cols = FACETS.map(([, col]) => `p.${col}`).join(', ');
+      // Year and Comune are read once, as facet columns: turning rows into JS values is most of this pass's cost.
+      const F = 4; // first facet column
+      const yearCol = F + FACETS.findIndex(([, col]) => col === 'year');
+      const comuneCol = F + FACETS.findIndex(([, col]) => col === 'comune');
       // The phrase proxy needs titles, which only the wide search_pages rows hold.
       const meta = this.statement(
-        `SELECT p.id, p.document_id, p.page, p.practice, p.year, p.comune, ${cols}${proxy ? ', p.title' : ''}
+        `SELECT p.id, p.document_id, p.page, p.practice, ${cols}${proxy ? ', p.title' : ''}
          FROM ${proxy ? 'search_pages' : 'search_facets'} p WHERE p.id IN (SELECT value FROM json_each(?))`,
       );
       const maxId = rows[0]![0];
@@ -530,15 +539,15 @@ export class SqliteSearchIndex implements SearchIndex {
         const id = row[0] as number;
         cands.push({
           id,
-          r: proxy ? proxyRank(proxy(row[6 + FACETS.length] as string), id, maxId) : rank.get(id)!,
+          r: proxy ? proxyRank(proxy(row[F + FACETS.length] as string), id, maxId) : rank.get(id)!,
           doc: row[1] as string,
           page: row[2] as number,
           practice: row[3] as string | null,
-          year: row[4] as number | null,
-          comune: row[5] as string,
+          year: row[yearCol] as number | null,
+          comune: row[comuneCol] as string,
         });
         for (let i = 0; i < FACETS.length; i++) {
-          const v = row[6 + i]!;
+          const v = row[F + i]!;
           if (v !== null) localCounts[i]!.set(v, (localCounts[i]!.get(v) ?? 0) + 1);
         }
       }
