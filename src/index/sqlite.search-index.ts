@@ -6,8 +6,10 @@
 //                     comune and restricted are the document's Comune and tenancy (schema v3)
 //   search_facets     the columns a text query reads for every candidate (document/page, practice, year, Comune and the
 //                     facet values), one narrow row per page keyed like search_pages (schema v4): the candidate pass
-//                     seeks up to maxCandidates rows by id, and on these rows that costs ~2.5× less than on the wide
-//                     search_pages rows (measured at 200k pages: 5,001 seeks 26 ms → 10 ms)
+//                     reads up to maxCandidates rows by id, and these rows span ~5× fewer database pages than the wide
+//                     search_pages rows (measured at 200k pages, bench/search.ts at concurrency 1, same index and
+//                     load: medium-word p50 28.6 → 24.0 ms; in CPU time the pass itself costs about the same, most of
+//                     it is turning 5,001 rows into JS values)
 //   search_texts      original page text (for snippets), kept apart so that scanning search_pages for facets over
 //                     thousands of matches does not walk the overflow pages of the text (measured 2× faster)
 //   search_fts        contentless FTS5 table (title, body, meta) holding the stemmed, accent-folded term stream
