@@ -45,7 +45,7 @@ console.log(
     .join(' ')} on ${cpus().length} CPUs`,
 );
 console.log(
-  `trained ${task} on ${rows.length} rows in ${trainS.toFixed(1)} s wall, ${trainCpuS.toFixed(1)} s CPU (RSS +${rssMb.toFixed(0)} MB); calibration split accuracy ${model.metrics.accuracy.toFixed(4)}`,
+  `trained ${task} on ${rows.length} rows in ${trainS.toFixed(1)} s wall, ${trainCpuS.toFixed(1)} s CPU (RSS change ${rssMb >= 0 ? '+' : ''}${rssMb.toFixed(0)} MB); calibration split accuracy ${model.metrics.accuracy.toFixed(4)}`,
 );
 // Same data, seed and options give the same weights whatever the threads: compare this line between runs.
 const weightsHash = createHash('sha256')
