@@ -1,44 +1,19 @@
 // The AuthStore contract on PostgreSQL (schema t_<random> per harness, dropped afterwards), and its migrations beside
 // the metadata store's. PG_URL overrides the server; if none answers, the file reports one skipped test.
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PG_AUTH_MIGRATIONS, migrateAuthPostgres } from '../../src/auth/postgres.auth-migrations.ts';
 import { PostgresAuthStore } from '../../src/auth/postgres.auth-store.ts';
 import { PostgresMetadataStore } from '../../src/db/postgres.metadata.ts';
 import { PG_MIGRATIONS, quoteIdent } from '../../src/db/postgres.migrations.ts';
 import { authStoreContract, type AuthHarness } from './auth-store.contract.ts';
+import { newSchema, pgUrl, usePostgres } from '../helpers/pg-schema.ts';
 
-const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = pgUrl;
+const admin = await usePostgres('PostgreSQL auth store');
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return null;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const unreachable = await reachable();
-const newSchema = () => `t_${randomBytes(6).toString('hex')}`;
-let admin: pg.Pool;
-const dropSchema = (schema: string) => admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-
-if (unreachable) {
-  describe('PostgreSQL auth store', () => {
-    it.skip(`skipped: PostgreSQL not reachable (${unreachable})`, () => {});
-  });
-} else {
-  beforeAll(() => {
-    admin = new pg.Pool({ connectionString: url, max: 2 });
-  });
-  afterAll(async () => {
-    await admin.end();
-  });
+if (admin) {
+  const dropSchema = admin.dropSchema;
 
   authStoreContract('PostgreSQL', async (): Promise<AuthHarness> => {
     const schema = newSchema();

@@ -1,43 +1,16 @@
 // The ConformityStore contract on PostgreSQL (schema t_<random> per harness, dropped afterwards). PG_URL overrides the
 // server; if none answers, the file reports one skipped test.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PG_CONFORMITY_MIGRATIONS, PostgresConformityStore } from '../../src/conformity/postgres.conformity-store.ts';
 import { PostgresMetadataStore } from '../../src/db/postgres.metadata.ts';
-import { quoteIdent } from '../../src/db/postgres.migrations.ts';
 import { conformityStoreContract, type ConformityHarness } from './conformity-store.contract.ts';
+import { newSchema, pgUrl, usePostgres } from '../helpers/pg-schema.ts';
 
-const url = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = pgUrl;
+const admin = await usePostgres('PostgreSQL conformity store');
 
-async function reachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return null;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-const unreachable = await reachable();
-const newSchema = () => `t_${randomBytes(6).toString('hex')}`;
-let admin: pg.Pool;
-const dropSchema = (schema: string) => admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
-
-if (unreachable) {
-  describe('PostgreSQL conformity store', () => {
-    it.skip(`skipped: PostgreSQL not reachable (${unreachable})`, () => {});
-  });
-} else {
-  beforeAll(() => {
-    admin = new pg.Pool({ connectionString: url, max: 2 });
-  });
-  afterAll(async () => {
-    await admin.end();
-  });
+if (admin) {
+  const dropSchema = admin.dropSchema;
 
   conformityStoreContract('PostgreSQL', async (): Promise<ConformityHarness> => {
     const schema = newSchema();
