@@ -6,22 +6,10 @@ import { estimateSkew, greyHistogram, otsuOfHistogram, textInkPointsOf, type Box
 import { turnSides } from '../ocr/cleanup.ts';
 import type { QuarterTurn } from '../ocr/orientation.ts';
 import { measureBlank } from './blank-page.ts';
+import type { QualityCode } from './quality-labels.ts';
 
-export const QUALITY_CODES = ['low-dpi', 'blank', 'near-blank', 'too-dark', 'too-light', 'skew', 'cut-edge'] as const;
-export type QualityCode = (typeof QUALITY_CODES)[number];
+export { QUALITY_CODES, QUALITY_LABELS, type QualityCode } from './quality-labels.ts';
 export type PageSide = 'top' | 'right' | 'bottom' | 'left';
-
-/** Italian names of the checks (UI, CSV). */
-export const QUALITY_LABELS: Record<QualityCode | 'page-count', string> = {
-  'low-dpi': 'Risoluzione insufficiente',
-  blank: 'Pagina bianca',
-  'near-blank': 'Pagina quasi bianca',
-  'too-dark': 'Scansione troppo scura',
-  'too-light': 'Scansione troppo chiara',
-  skew: 'Pagina storta',
-  'cut-edge': 'Contenuto tagliato sul bordo',
-  'page-count': 'Numero di pagine diverso dall’inventario',
-};
 
 const SIDE_LABELS: Record<PageSide, string> = {
   top: 'superiore',
