@@ -33,6 +33,22 @@ export type NewPageVersion = Omit<PageVersion, 'version' | 'status' | 'createdAt
 
 export type PageVersionPatch = Partial<Pick<PageVersion, 'status' | 'error' | 'appliedAt' | 'edition'>>;
 
+/** One line of a page's history as the API sends it (v1 included, see rescan.service.ts pageHistory). */
+export interface PageVersionView {
+  version: number;
+  sha256: string;
+  at: string;
+  by: string;
+  reason?: string;
+  status: PageVersionStatus;
+  error?: string;
+  /** The version the searchable PDF shows now. */
+  current: boolean;
+  mediaType: string;
+  filename: string;
+  size?: number;
+}
+
 export interface PageVersionFilter {
   documentId?: string;
   page?: number;

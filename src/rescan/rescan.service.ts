@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Queue } from 'bullmq';
 import sharp from 'sharp';
 import type { DocumentRecord } from '../db/metadata-store.ts';
-import type { PageVersion, PageVersionStatus } from '../db/page-versions.ts';
+import type { PageVersion, PageVersionView } from '../db/page-versions.ts';
 import { safeDisplayName } from '../ingest/filename.ts';
 import { sniffType } from '../ingest/sniff.ts';
 import { countPdfPages } from '../ocr/pdf-images.ts';
@@ -17,6 +17,8 @@ import { hashingMeter } from '../store/hash.ts';
 import { keys } from '../store/keys.ts';
 import type { Services } from '../workers/job-context.ts';
 import { enqueueRescan } from './rescan.queue.ts';
+
+export type { PageVersionView };
 
 export class RescanError extends Error {
   constructor(
@@ -27,22 +29,6 @@ export class RescanError extends Error {
     super(message);
     this.name = 'RescanError';
   }
-}
-
-/** One line of a page's history. */
-export interface PageVersionView {
-  version: number;
-  sha256: string;
-  at: string;
-  by: string;
-  reason?: string;
-  status: PageVersionStatus;
-  error?: string;
-  /** The version the searchable PDF shows now. */
-  current: boolean;
-  mediaType: string;
-  filename: string;
-  size?: number;
 }
 
 type Deps = Pick<Services, 'db' | 'store' | 'config' | 'logger'>;

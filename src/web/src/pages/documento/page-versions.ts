@@ -1,20 +1,8 @@
-// GET /api/documents/:id/pages/:page/versions as the viewer shows it: labels and the polling rule.
+// GET /api/documents/:id/pages/:page/versions as the viewer shows it: labels and the polling rule. The version shapes
+// are the server's (type-only imports: nothing of the server enters the bundle).
+import type { PageVersionStatus, PageVersionView } from '../../../../db/page-versions.ts';
 
-export type PageVersionStatus = 'pending' | 'applied' | 'failed';
-
-export interface PageVersionView {
-  version: number;
-  sha256: string;
-  at: string;
-  by: string;
-  reason?: string;
-  status: PageVersionStatus;
-  error?: string;
-  current: boolean;
-  mediaType: string;
-  filename: string;
-  size?: number;
-}
+export type { PageVersionStatus, PageVersionView };
 
 export interface PageVersionsResponse {
   documentId: string;
