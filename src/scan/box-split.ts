@@ -8,6 +8,9 @@
 // original scan keeps every page and a person can check where each went. A part is yielded as soon as it closes.
 import { documentTypeLabel, type PracticeSeparator, type SeparatorPayload } from './separator.payload.ts';
 import type { DocumentType } from '../domain/vocabulary.ts';
+import { formatPageRanges } from '../domain/page-ranges.ts';
+
+export { formatPageRanges };
 
 export type PageDescriptor =
   | { page: number; kind: 'separator'; separator: SeparatorPayload }
@@ -204,18 +207,6 @@ export async function* planBoxSplit(
   const { part, summary } = planner.end();
   if (part) yield part;
   opts.onSummary?.(summary);
-}
-
-/** "1–3, 5" for a sorted page list. */
-export function formatPageRanges(pages: number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < pages.length;) {
-    let j = i;
-    while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
-    out.push(j > i ? `${pages[i]}–${pages[j]}` : String(pages[i]));
-    i = j + 1;
-  }
-  return out.join(', ');
 }
 
 /** One Italian line per part with its page count, for the person checking the split before it is applied. */

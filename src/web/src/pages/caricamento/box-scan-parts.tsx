@@ -9,6 +9,7 @@ import { useApi } from '../../hooks/use-api.ts';
 import { href } from '../../router.ts';
 import type { BatchDocument } from '../../types.ts';
 import { documentTypeLabel } from '../ricerca/labels.ts';
+import { formatPageRanges } from '../../../../domain/page-ranges.ts';
 
 interface PlanPart {
   index: number;
@@ -30,18 +31,6 @@ interface SplitPlan {
   pages: number;
   parts: PlanPart[];
   summary: { separatorPages: number[]; blankPages: number[]; trailingPages: number[]; warnings: string[] };
-}
-
-/** "1–3, 5" for a sorted page list. */
-export function pageRanges(pages: number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < pages.length;) {
-    let j = i;
-    while (j + 1 < pages.length && pages[j + 1] === pages[j]! + 1) j++;
-    out.push(j > i ? `${pages[i]}–${pages[j]}` : String(pages[i]));
-    i = j + 1;
-  }
-  return out.join(', ');
 }
 
 export function BoxScanParts({ documents }: { documents: BatchDocument[] }) {
@@ -81,10 +70,10 @@ function BoxScan({ box }: { box: BatchDocument }) {
             render: (p) => (p.practice ? `${p.practice.pratica} (${p.practice.comune})` : 'da assegnare'),
           },
           { header: 'Tipo', render: (p) => (p.documentType ? documentTypeLabel(p.documentType) : 'da classificare') },
-          { header: 'Pagine', render: (p) => pageRanges(p.pages) },
+          { header: 'Pagine', render: (p) => formatPageRanges(p.pages) },
           { header: 'N. pagine', class: 'num', render: (p) => p.pages.length },
-          { header: 'Separatori', render: (p) => pageRanges(p.separatorPages) },
-          { header: 'Bianche escluse', render: (p) => pageRanges(p.blankPages) },
+          { header: 'Separatori', render: (p) => formatPageRanges(p.separatorPages) },
+          { header: 'Bianche escluse', render: (p) => formatPageRanges(p.blankPages) },
           {
             header: 'Avvisi',
             render: (p) => (
