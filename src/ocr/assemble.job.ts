@@ -4,6 +4,7 @@ import { keys } from '../store/keys.ts';
 import type { JobPayloads } from '../workers/job-catalogue.ts';
 import type { JobContext } from '../workers/job-context.ts';
 import type { PageText } from './ocr-page.job.ts';
+import { pageRowsOf } from './page-rows.ts';
 import { buildDocumentPdf, type PdfAReport, type SearchablePdfPage } from './searchable-pdf.ts';
 
 /** text.json of a document: what OCR found on each page, with the engine that found it. */
@@ -51,19 +52,7 @@ export async function assembleJob(
   await ctx.store.put(keys.workPdf(sha), Buffer.from(pdf));
   const record: DocumentText = { documentId: sha, pages, pdfa };
   await ctx.store.put(keys.workText(sha), Buffer.from(JSON.stringify(record)));
-  await ctx.db.replacePages(
-    sha,
-    pages.map((p) => ({
-      documentId: sha,
-      page: p.page,
-      widthPx: p.widthPx,
-      heightPx: p.heightPx,
-      dpi: p.dpi,
-      confidence: p.confidence,
-      chars: p.text.length,
-      ...(p.quality ? { quality: p.quality } : {}),
-    })),
-  );
+  await ctx.db.replacePages(sha, pageRowsOf(sha, pages));
   await ctx.pipeline.add('classify', { documentId: sha, batchId: job.batchId });
   return { pages: pages.length, pdfBytes: pdf.length };
 }

@@ -12,6 +12,7 @@ import { PermanentError } from '../core/errors.ts';
 import type { PageVersion } from '../db/page-versions.ts';
 import { pageEntries } from '../index/index.job.ts';
 import type { DocumentText } from '../ocr/assemble.job.ts';
+import { pageRowsOf } from '../ocr/page-rows.ts';
 import { buildDocumentPdf } from '../ocr/searchable-pdf.ts';
 import { readFingerprint, sha256 } from '../store/hash.ts';
 import { keys, PACKAGE_FILES } from '../store/keys.ts';
@@ -138,19 +139,7 @@ export async function rescanPageJob(ctx: JobContext, job: RescanJob): Promise<Re
   };
   const newPdf = await putVerified(store, at(PACKAGE_FILES.pdf), Buffer.from(pdf));
   const newText = await putVerified(store, at(PACKAGE_FILES.text), Buffer.from(JSON.stringify(text)));
-  await db.replacePages(
-    doc.id,
-    text.pages.map((p) => ({
-      documentId: doc.id,
-      page: p.page,
-      widthPx: p.widthPx,
-      heightPx: p.heightPx,
-      dpi: p.dpi,
-      confidence: p.confidence,
-      chars: p.text.length,
-      ...(p.quality ? { quality: p.quality } : {}),
-    })),
-  );
+  await db.replacePages(doc.id, pageRowsOf(doc.id, text.pages));
 
   // 4. The event, once per version, then the manifest that lists it.
   const events = await db.listEvents({ documentId: doc.id });
