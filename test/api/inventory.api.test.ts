@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { BASSA_ROMAGNA } from '../helpers/bassa-romagna.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/inventory');
 
@@ -17,18 +18,7 @@ let manager: BearerCaller; // records manager: reads, does not import
 let professional: BearerCaller;
 
 beforeAll(async () => {
-  world = await createWorld(
-    {
-      union: {
-        name: 'Unione della Bassa Romagna',
-        comuni: [
-          { code: 'E730', name: 'Lugo' },
-          { code: 'A547', name: 'Bagnacavallo' },
-        ],
-      },
-    },
-    { workers: false },
-  );
+  world = await createWorld(BASSA_ROMAGNA, { workers: false });
   api = await startApi(world.services);
   lugo = await bearerUser(world.services, 'archivist', { comune: 'E730' });
   bagnacavallo = await bearerUser(world.services, 'archivist', { comune: 'A547' });

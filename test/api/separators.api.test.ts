@@ -8,6 +8,7 @@ import type { SeparatorPayload } from '../../src/scan/separator.payload.ts';
 import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { BASSA_ROMAGNA } from '../helpers/bassa-romagna.ts';
 
 let world: World;
 let api: Awaited<ReturnType<typeof startApi>>;
@@ -19,18 +20,7 @@ const ids: Record<string, string> = {};
 const LUGO_BOX = 'Edificio Municipio, stanza 2, scaffale B, faldone 14';
 
 beforeAll(async () => {
-  world = await createWorld(
-    {
-      union: {
-        name: 'Unione della Bassa Romagna',
-        comuni: [
-          { code: 'E730', name: 'Lugo' },
-          { code: 'A547', name: 'Bagnacavallo' },
-        ],
-      },
-    },
-    { workers: false },
-  );
+  world = await createWorld(BASSA_ROMAGNA, { workers: false });
   await world.services.paper.upsertInventory([
     {
       comune: 'E730',

@@ -22,6 +22,7 @@ import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { validateManifestJson } from '../helpers/manifest-validator.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { BASSA_ROMAGNA } from '../helpers/bassa-romagna.ts';
 import { archiveDocument, type ArchivedDocument } from './archived-batch.ts';
 
 let world: World;
@@ -53,18 +54,7 @@ const manifestOf = async (d: ArchivedDocument) =>
   ) as Manifest;
 
 beforeAll(async () => {
-  world = await createWorld(
-    {
-      union: {
-        name: 'Unione della Bassa Romagna',
-        comuni: [
-          { code: 'E730', name: 'Lugo' },
-          { code: 'A547', name: 'Bagnacavallo' },
-        ],
-      },
-    },
-    { workers: false, store: 's3' },
-  );
+  world = await createWorld(BASSA_ROMAGNA, { workers: false, store: 's3' });
   const { db, store } = world.services;
   const batch = await db.createBatch({ label: 'Scatola 14 — pratiche 1987', source: 'upload', comune: 'E730' });
   batchId = batch.id;
