@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startApp, USERS, type AppFixture } from './app.fixture.ts';
+import { BASSA_ROMAGNA } from '../helpers/bassa-romagna.ts';
 import { loginUi, navLinks, shot, useBrowser, waitForCount } from './browser.ts';
 
 const LUGO = 'E730';
@@ -23,15 +24,7 @@ const browser = useBrowser(() => fx.url);
 
 beforeAll(async () => {
   // The test users are created without a Comune: staff belong to the default one, the first (Lugo).
-  fx = await startApp({
-    union: {
-      name: 'Unione della Bassa Romagna',
-      comuni: [
-        { code: LUGO, name: 'Lugo' },
-        { code: 'A547', name: 'Bagnacavallo' },
-      ],
-    },
-  });
+  fx = await startApp(BASSA_ROMAGNA);
 });
 afterAll(async () => {
   await fx?.close();

@@ -9,6 +9,7 @@ import { renderPdfPages } from '../../src/ocr/pdf-render.ts';
 import type { SeparatorPayload } from '../../src/scan/separator.payload.ts';
 import { readSeparator } from '../../src/scan/separator.reader.ts';
 import { startApp, USERS, type AppFixture } from './app.fixture.ts';
+import { BASSA_ROMAGNA } from '../helpers/bassa-romagna.ts';
 import { loginUi, shot, useBrowser } from './browser.ts';
 
 const LUGO = 'E730';
@@ -17,15 +18,7 @@ const browser = useBrowser(() => fx.url);
 
 beforeAll(async () => {
   // Staff test users belong to the default Comune, the first (Lugo).
-  fx = await startApp({
-    union: {
-      name: 'Unione della Bassa Romagna',
-      comuni: [
-        { code: LUGO, name: 'Lugo' },
-        { code: 'A547', name: 'Bagnacavallo' },
-      ],
-    },
-  });
+  fx = await startApp(BASSA_ROMAGNA);
   const row = (n: number, box: string) => ({
     comune: LUGO,
     practiceKey: `PE ${n}/1978`,
