@@ -12,7 +12,10 @@ export async function waitForBatch(
     if (!summary) throw new Error(`batch ${batchId} not found`);
     opts.onProgress?.(summary);
     if (summary.done) return summary;
-    if (Date.now() > deadline) throw new Error(`batch ${batchId} not done after ${opts.timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `batch ${batchId} not done after ${opts.timeoutMs} ms (documents by status: ${JSON.stringify(summary.byStatus)})`,
+      );
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 250));
   }
 }
