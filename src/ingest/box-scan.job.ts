@@ -5,7 +5,7 @@
 // built are held (as compressed images), never the whole box. The box scan stays stored as an original and ends
 // 'split', with its plan in the object store and an event.
 import type { PDFDocument } from 'pdf-lib';
-import { PermanentError, errorMessage } from '../core/errors.ts';
+import { PermanentError, TransientError, errorMessage, transient } from '../core/errors.ts';
 import type { DocumentRecord, SplitOrigin } from '../db/metadata-store.ts';
 import { loadPdf } from '../ocr/pdf-images.ts';
 import { BoxSplitPlanner, describeSplitPart, type PageDescriptor, type SplitPart } from '../scan/box-split.ts';
@@ -150,24 +150,28 @@ export async function splitBoxScanJob(
     if (end.part) await emitting(end.part);
     if (page === 0) throw new PermanentError('the file holds no pages');
     const plan: SplitPlan = { boxScan: sha, filename: box.filename, mode, pages: page, parts, summary: end.summary };
-    await ctx.store.put(keys.splitPlan(sha), Buffer.from(JSON.stringify(plan, null, 2)));
-    await addStepEventOnce(ctx.db, {
-      type: 'split',
-      documentId: sha,
-      batchId: job.batchId,
-      actor: 'system',
-      detail: {
-        mode,
-        pages: page,
-        parts: parts.length,
-        documents: parts.map((p) => p.documentId),
-        separatorPages: end.summary.separatorPages,
-        blankPages: end.summary.blankPages,
-        warnings: end.summary.warnings,
-      },
-    });
+    await transient('cannot store the split plan', () =>
+      ctx.store.put(keys.splitPlan(sha), Buffer.from(JSON.stringify(plan, null, 2))),
+    );
+    await transient('cannot record the split', () =>
+      addStepEventOnce(ctx.db, {
+        type: 'split',
+        documentId: sha,
+        batchId: job.batchId,
+        actor: 'system',
+        detail: {
+          mode,
+          pages: page,
+          parts: parts.length,
+          documents: parts.map((p) => p.documentId),
+          separatorPages: end.summary.separatorPages,
+          blankPages: end.summary.blankPages,
+          warnings: end.summary.warnings,
+        },
+      }),
+    );
     // Last: 'split' is terminal, and a redelivered step is then skipped (see worker.runner.ts).
-    await ctx.db.updateDocument(sha, { pageCount: page, status: 'split' });
+    await transient('cannot record the split', () => ctx.db.updateDocument(sha, { pageCount: page, status: 'split' }));
     const s = (performance.now() - started) / 1000;
     ctx.log.info(
       { pages: page, parts: parts.length, seconds: Math.round(s * 10) / 10, warnings: end.summary.warnings.length },
@@ -175,7 +179,7 @@ export async function splitBoxScanJob(
     );
     return { pageCount: page, parts: parts.length };
   } catch (err) {
-    if (err instanceof PermanentError || err === emitError) throw err;
+    if (err instanceof PermanentError || err instanceof TransientError || err === emitError) throw err;
     throw new PermanentError(`cannot split the box scan at page ${page}: ${errorMessage(err)}`, { cause: err });
   }
 }

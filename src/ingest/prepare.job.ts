@@ -3,7 +3,7 @@
 // gives its image, any other page is rendered. Unsupported or corrupt files fail here, permanently, with a reason
 // for people.
 import sharp from 'sharp';
-import { PermanentError, errorMessage } from '../core/errors.ts';
+import { PermanentError, TransientError, errorMessage, transient } from '../core/errors.ts';
 import { orientationProbeFor, type OrientationProbe } from '../ocr/orientation.ts';
 import { preparePageImage, type PageCleanupRecord, type PreparePageImageOptions } from '../ocr/page-image.ts';
 import { countPdfPages } from '../ocr/pdf-images.ts';
@@ -118,7 +118,9 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
       if (raw.kind === 'text') {
         // No image: the ocr-page step reads this text layer, the assemble step copies the original page.
         const { widthPx, heightPx, dpi } = raw.layer;
-        await ctx.store.put(keys.pageTextLayer(sha, page), Buffer.from(JSON.stringify(raw.layer)));
+        await transient('cannot store the page', () =>
+          ctx.store.put(keys.pageTextLayer(sha, page), Buffer.from(JSON.stringify(raw.layer))),
+        );
         manifest.pages.push({ page, widthPx, heightPx, dpi, kind: 'text', ...reason });
         continue;
       }
@@ -133,8 +135,8 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
       });
       const checked = checkPreparedPage(ctx.config.scan, prepared, raw.kind === 'render');
       qualityMs += checked?.ms ?? 0;
-      await ctx.store.put(keys.pageOcrImage(sha, page), prepared.ocrImage);
-      await ctx.store.put(keys.pagePdfImage(sha, page), prepared.pdfImage);
+      await transient('cannot store the page', () => ctx.store.put(keys.pageOcrImage(sha, page), prepared.ocrImage));
+      await transient('cannot store the page', () => ctx.store.put(keys.pagePdfImage(sha, page), prepared.pdfImage));
       manifest.pages.push({
         page,
         widthPx: prepared.widthPx,
@@ -147,8 +149,8 @@ export async function prepareJob(ctx: JobContext, job: JobPayloads['prepare']): 
       });
     }
   } catch (err) {
-    if (err instanceof PermanentError) throw err;
-    // sharp and the PDF parser report corrupt input as plain errors: nothing a retry can fix.
+    // A store outage is retried; sharp and the PDF parser report corrupt input as plain errors: nothing a retry can fix.
+    if (err instanceof PermanentError || err instanceof TransientError) throw err;
     throw new PermanentError(`cannot read ${type.kind.toUpperCase()} page ${page + 1}: ${errorMessage(err)}`, {
       cause: err,
     });

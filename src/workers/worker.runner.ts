@@ -1,6 +1,7 @@
 // Consumer side: one BullMQ Worker per step, bound to its handler from the catalogue. Tracks each document's
 // status, turns permanent errors into UnrecoverableError and fails the document (original to quarantine).
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { PermanentError, errorMessage } from '../core/errors.ts';
 import { STEPS, STEP_STATUS, type DocumentJob, type StepName } from './job-catalogue.ts';
 import { JOB_HANDLERS } from './job-handlers.ts';
@@ -13,8 +14,13 @@ export interface WorkerRunnerOptions {
   concurrency?: Partial<Record<StepName, number>>;
 }
 
+/** Attempts at failing a document (quarantine + status) while the store or database is unavailable: ~15 minutes. */
+const FAIL_RECORD_ATTEMPTS = 20;
+const FAIL_RECORD_BASE_MS = 1000;
+
 export class WorkerRunner {
   private readonly workers: Worker[] = [];
+  private closing = false;
   private rescans?: RescanRunner;
 
   constructor(private readonly services: Services, private readonly opts: WorkerRunnerOptions = {}) {
@@ -90,15 +96,27 @@ export class WorkerRunner {
     const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= attempts;
     if (!final) return;
     const data = job.data as DocumentJob;
-    try {
-      await failDocument(this.services, data.documentId, data.batchId, step, err.message);
-    } catch (e) {
-      this.services.logger.error({ err: e, documentId: data.documentId }, 'could not record the failure');
+    // Failing a document moves its original to quarantine: with the store down that cannot happen yet, and giving up
+    // would leave the document in its step with no job (a batch that never ends). Try again with backoff.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await failDocument(this.services, data.documentId, data.batchId, step, err.message);
+        return;
+      } catch (e) {
+        const last = attempt >= FAIL_RECORD_ATTEMPTS || this.closing;
+        this.services.logger[last ? 'error' : 'warn'](
+          { err: errorMessage(e), documentId: data.documentId, batchId: data.batchId, attempt },
+          last ? 'could not record the failure' : 'could not record the failure yet: retrying',
+        );
+        if (last) return;
+        await sleep(Math.min(60_000, FAIL_RECORD_BASE_MS * 2 ** (attempt - 1)), undefined, { ref: false });
+      }
     }
   }
 
   /** Stop taking jobs; let the active ones finish (BullMQ hands back what it cannot finish on the next start). */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.workers.map((w) => w.close()), this.rescans?.close()]);
     this.workers.length = 0;
     this.rescans = undefined;
