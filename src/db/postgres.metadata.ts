@@ -45,7 +45,6 @@ import { migratePostgres, quoteIdent, type MigrationResult } from './postgres.mi
 import { PostgresRecords } from './postgres.records.ts';
 import { RecordsDelegate } from './records.delegate.ts';
 import { PostgresPageVersions } from './postgres.page-versions.ts';
-import type { NewPageVersion, PageVersion, PageVersionFilter, PageVersionPatch } from './page-versions.ts';
 import { NOW, clean, isoTime, toJson, typeParsers } from './postgres.values.ts';
 
 export { pgSafeText } from './postgres.values.ts';
@@ -76,7 +75,7 @@ export interface PostgresMetadataOptions {
 export class PostgresMetadataStore extends RecordsDelegate implements MetadataStore {
   private closing: Promise<void> | undefined;
   protected readonly records: PostgresRecords;
-  private readonly versions: PostgresPageVersions;
+  protected readonly versions: PostgresPageVersions;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -387,20 +386,6 @@ export class PostgresMetadataStore extends RecordsDelegate implements MetadataSt
   }
 
   /** Ends the pool; safe to call more than once. */
-  // Page versions (rescans): see postgres.page-versions.ts.
-  addPageVersion(input: NewPageVersion): Promise<PageVersion> {
-    return this.versions.addPageVersion(input);
-  }
-  getPageVersion(documentId: string, page: number, version: number): Promise<PageVersion | null> {
-    return this.versions.getPageVersion(documentId, page, version);
-  }
-  listPageVersions(filter: PageVersionFilter): Promise<PageVersion[]> {
-    return this.versions.listPageVersions(filter);
-  }
-  updatePageVersion(documentId: string, page: number, version: number, patch: PageVersionPatch): Promise<void> {
-    return this.versions.updatePageVersion(documentId, page, version, patch);
-  }
-
   async close(): Promise<void> {
     this.closing ??= this.pool.end();
     await this.closing;

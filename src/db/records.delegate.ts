@@ -1,5 +1,6 @@
-// The records-management methods of a MetadataStore (protocol register, routing review queue, practices), forwarded
-// to the adapter's RecordsStore (sqlite.records.ts, postgres.records.ts): both metadata stores extend this class.
+// The records-management methods of a MetadataStore (protocol register, routing review queue, practices) and its page
+// versions (rescans), forwarded to the adapter's RecordsStore (sqlite.records.ts, postgres.records.ts) and
+// PageVersionStore (sqlite.page-versions.ts, postgres.page-versions.ts): both metadata stores extend this class.
 import type {
   Practice,
   PracticeMember,
@@ -21,9 +22,17 @@ import type {
   ReviewCountFilter,
   SuggestionInput,
 } from './records.rows.ts';
+import type {
+  NewPageVersion,
+  PageVersion,
+  PageVersionFilter,
+  PageVersionPatch,
+  PageVersionStore,
+} from './page-versions.ts';
 
-export abstract class RecordsDelegate implements RecordsStore {
+export abstract class RecordsDelegate implements RecordsStore, PageVersionStore {
   protected abstract readonly records: RecordsStore;
+  protected abstract readonly versions: PageVersionStore;
 
   registerProtocol(entry: ProtocolInput): Promise<{ created: boolean; entry: ProtocolEntry }> {
     return this.records.registerProtocol(entry);
@@ -81,5 +90,19 @@ export abstract class RecordsDelegate implements RecordsStore {
   }
   mergePractices(intoId: string, fromIds: string[], by: { actor: string; reason: string }): Promise<number> {
     return this.records.mergePractices(intoId, fromIds, by);
+  }
+
+  // Page versions (rescans).
+  addPageVersion(input: NewPageVersion): Promise<PageVersion> {
+    return this.versions.addPageVersion(input);
+  }
+  getPageVersion(documentId: string, page: number, version: number): Promise<PageVersion | null> {
+    return this.versions.getPageVersion(documentId, page, version);
+  }
+  listPageVersions(filter: PageVersionFilter): Promise<PageVersion[]> {
+    return this.versions.listPageVersions(filter);
+  }
+  updatePageVersion(documentId: string, page: number, version: number, patch: PageVersionPatch): Promise<void> {
+    return this.versions.updatePageVersion(documentId, page, version, patch);
   }
 }

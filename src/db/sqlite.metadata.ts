@@ -40,7 +40,6 @@ import { RecordsDelegate } from './records.delegate.ts';
 import { RECORDS_MIGRATION, SqliteRecords } from './sqlite.records.ts';
 import { TENANCY_MIGRATION } from './sqlite.tenancy.ts';
 import { PAGE_VERSIONS_MIGRATION, SqlitePageVersions } from './sqlite.page-versions.ts';
-import type { NewPageVersion, PageVersion, PageVersionFilter, PageVersionPatch } from './page-versions.ts';
 
 const parseJson = (v: unknown) => JSON.parse(v as string) as unknown;
 
@@ -110,7 +109,7 @@ function batchWhere(f: BatchFilter): { where: string; args: unknown[] } {
 export class SqliteMetadataStore extends RecordsDelegate implements MetadataStore {
   private readonly db: Database.Database;
   protected readonly records: SqliteRecords;
-  private readonly versions: SqlitePageVersions;
+  protected readonly versions: SqlitePageVersions;
 
   constructor(file: string) {
     super();
@@ -359,20 +358,6 @@ export class SqliteMetadataStore extends RecordsDelegate implements MetadataStor
       actor: r.actor as string,
       detail: r.detail === null || r.detail === undefined ? undefined : JSON.parse(r.detail as string),
     }));
-  }
-
-  // Page versions (rescans): see sqlite.page-versions.ts.
-  addPageVersion(input: NewPageVersion): Promise<PageVersion> {
-    return this.versions.addPageVersion(input);
-  }
-  getPageVersion(documentId: string, page: number, version: number): Promise<PageVersion | null> {
-    return this.versions.getPageVersion(documentId, page, version);
-  }
-  listPageVersions(filter: PageVersionFilter): Promise<PageVersion[]> {
-    return this.versions.listPageVersions(filter);
-  }
-  updatePageVersion(documentId: string, page: number, version: number, patch: PageVersionPatch): Promise<void> {
-    return this.versions.updatePageVersion(documentId, page, version, patch);
   }
 
   async close(): Promise<void> {
