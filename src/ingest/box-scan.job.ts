@@ -109,12 +109,7 @@ export async function splitBoxScanJob(
 
   // Writing and ingesting a part may fail for passing reasons (store, database, queue): those are retried. Only a page
   // that cannot be read is a permanent failure.
-  let emitError: unknown;
-  const emitting = (part: SplitPart) =>
-    emit(part).catch((err: unknown) => {
-      emitError = err;
-      throw err;
-    });
+  const emitting = (part: SplitPart) => transient(`cannot write part ${part.index}`, () => emit(part));
 
   try {
     for await (const raw of rawPages(original, type.kind, ctx)) {
@@ -179,7 +174,7 @@ export async function splitBoxScanJob(
     );
     return { pageCount: page, parts: parts.length };
   } catch (err) {
-    if (err instanceof PermanentError || err instanceof TransientError || err === emitError) throw err;
+    if (err instanceof PermanentError || err instanceof TransientError) throw err;
     throw new PermanentError(`cannot split the box scan at page ${page}: ${errorMessage(err)}`, { cause: err });
   }
 }
