@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { A, GRAFICI } from '../scan/acceptance-box.ts';
 import { boxTiff, contentPage, separatorPages } from '../scan/box-scan.ts';
 import { startApp, USERS, type AppFixture } from './app.fixture.ts';
-import { loginUi, shot, useBrowser, waitForCount } from './browser.ts';
+import { loginUi, openUpload, shot, useBrowser, waitForCount } from './browser.ts';
 
 const DPI = 150;
 let fx: AppFixture;
@@ -35,11 +35,7 @@ describe('a box scan uploaded from the browser', () => {
   it('shows the parts of the box scan in the batch view, and the provenance on a part’s page', async () => {
     const { page } = browser;
     await loginUi(page, USERS.archivist.username, USERS.archivist.password);
-    await page
-      .getByRole('navigation', { name: 'Navigazione principale' })
-      .getByRole('link', { name: 'Caricamento' })
-      .click();
-    await page.waitForURL(/#\/caricamento/);
+    await openUpload(page);
     await page
       .getByLabel('Scegli file')
       .setInputFiles([{ name: 'scatola-3.tif', mimeType: 'image/tiff', buffer: box }]);

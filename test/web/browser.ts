@@ -115,6 +115,15 @@ export async function loginUi(page: Page, username: string, password: string): P
   await page.getByRole('navigation', { name: 'Navigazione principale' }).waitFor();
 }
 
+/** Opens the upload page (Caricamento) through the main navigation. */
+export async function openUpload(page: Page): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Navigazione principale' })
+    .getByRole('link', { name: 'Caricamento' })
+    .click();
+  await page.waitForURL(/#\/caricamento/);
+}
+
 /** The main navigation's link names, in order. */
 export async function navLinks(page: Page): Promise<string[]> {
   const nav = page.getByRole('navigation', { name: 'Navigazione principale' });

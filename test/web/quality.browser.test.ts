@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderTextPage } from '../helpers/render-text-page.ts';
 import { startApp, USERS, type AppFixture } from './app.fixture.ts';
-import { loginUi, shot, useBrowser } from './browser.ts';
+import { loginUi, openUpload, shot, useBrowser } from './browser.ts';
 
 let fx: AppFixture;
 const browser = useBrowser(() => fx.url);
@@ -29,11 +29,7 @@ describe('page quality control in the batch dashboard and the viewer', () => {
   it('shows the 150-DPI page flagged, the rescan list link and the badge in the viewer', async () => {
     const { page } = browser;
     await loginUi(page, USERS.archivist.username, USERS.archivist.password);
-    await page
-      .getByRole('navigation', { name: 'Navigazione principale' })
-      .getByRole('link', { name: 'Caricamento' })
-      .click();
-    await page.waitForURL(/#\/caricamento/);
+    await openUpload(page);
     await page.getByLabel('Scegli file').setInputFiles([scan]);
     await page.getByRole('button', { name: 'Carica', exact: true }).click();
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallPng } from '../helpers/small-scans.ts';
 import { startApp, USERS, type AppFixture } from './app.fixture.ts';
-import { loginUi, navLinks, shot, useBrowser, waitForCount } from './browser.ts';
+import { loginUi, openUpload, navLinks, shot, useBrowser, waitForCount } from './browser.ts';
 
 let fx: AppFixture;
 const browser = useBrowser(() => fx.url);
@@ -41,11 +41,7 @@ describe('the archivist uploads a batch from the browser', () => {
     expect(links).not.toContain('Revisione');
     expect(links).not.toContain('Amministrazione');
 
-    await page
-      .getByRole('navigation', { name: 'Navigazione principale' })
-      .getByRole('link', { name: 'Caricamento' })
-      .click();
-    await page.waitForURL(/#\/caricamento/);
+    await openUpload(page);
     await page.getByLabel('Scegli file').setInputFiles(scans);
     await shot(page, 'caricamento-file-scelti');
     // The dashboard follows the batch through its server-sent events, not by reloading.
