@@ -1,9 +1,10 @@
 // Soak / scale-out bench: a generated corpus through 1 then 2 worker processes (real engines: PostgreSQL metadata,
-// Redis queues, S3 object store via in-process s3rver), measuring throughput, scaling, RSS, Redis memory, and checking
+// Redis queues, S3 object store via s3rver in its own process), measuring throughput, scaling, RSS, Redis memory, and checking
 // that every document was archived exactly once. See bench/README.md.
 //
 //   npx tsx bench/soak.ts [--pages 2000] [--seed 1] [--ocr-workers-per-process 1] [--out bench-results/]
 //                         [--processes 1,2] [--interval 2] [--window 60] [--pin] [--timeout-min M]
+//                         [--s3-cpus LIST] [--s3-nice N]
 //
 // Each phase: fresh PostgreSQL schema, S3 key prefix, Redis queue prefix and data folder (search index, spool); the
 // bench process ingests the whole corpus as one batch (no workers in this process), then spawns N
@@ -26,9 +27,10 @@ import { quoteIdent } from '../src/db/postgres.migrations.ts';
 import { importFolder } from '../src/ingest/folder-import.ts';
 import { STEPS, type StepName } from '../src/workers/job-catalogue.ts';
 import { createServices, type AppServices } from '../src/workers/services.ts';
-import { S3RVER_CREDENTIALS, startS3rver, type S3rverHandle } from '../test/helpers/s3rver.ts';
+import { S3RVER_CREDENTIALS } from '../test/helpers/s3rver.ts';
 import { ensureSoakCorpus, type SoakCorpus } from './lib/corpus.ts';
 import { cpuByCommand, isAlive, machineCpu, sampleTree, selfCpuSec } from './lib/proc.ts';
+import { startS3rverProcess, type S3rverProcess } from './lib/s3rver.process.ts';
 import { deletePrefix, prefixMemory, usedMemory } from './lib/redis.ts';
 import { lineChartSvg, PALETTE, type Series } from './lib/svg-chart.ts';
 import { fmt, markdownTable, MB, textTable, type Cell } from './lib/table.ts';
@@ -48,6 +50,8 @@ const USAGE = `usage: npx tsx bench/soak.ts [options]
   --window S                   rolling window of the throughput curve, seconds           [60]
   --pin                        pin worker process k to CPU k mod cores (taskset)
   --timeout-min M              give up a phase after M minutes             [10 + pages × 15 s]
+  --s3-cpus LIST               pin the s3rver process to these CPUs (taskset -c LIST)     [not pinned]
+  --s3-nice N                  run the s3rver process at this nice level                  [0]
 environment: DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), REDIS_URL (redis://127.0.0.1:6379)`;
 
 const { values: argv } = parseArgs({
@@ -61,6 +65,8 @@ const { values: argv } = parseArgs({
     window: { type: 'string', default: '60' },
     pin: { type: 'boolean', default: false },
     'timeout-min': { type: 'string' },
+    's3-cpus': { type: 'string' },
+    's3-nice': { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -85,6 +91,8 @@ const opts = {
   intervalMs: Math.round(Number(argv.interval) * 1000) || 2000,
   windowSec: Number(argv.window) || 60,
   pin: argv.pin ?? false,
+  s3Cpus: argv['s3-cpus'],
+  s3Nice: Number(argv['s3-nice']) || 0,
   timeoutMs: 0,
   databaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -263,11 +271,12 @@ interface PhaseResult {
   peakTreeRss: number[]; // bytes, per process tree (npx + tsx + worker), peak of the sampled sums
   rssGrowthPct: number[]; // per process: mean RSS over the last 10 % of the phase vs around its middle
   workerCpuSec: number[];
-  benchCpuSec: number; // this process (s3rver, sampling) while the workers ran
+  benchCpuSec: number; // this process (sampling, checks) while the workers ran
+  s3CpuSec: number; // the s3rver process while the workers ran
   serverCpuSec: number; // redis-server and postgres processes while the workers ran
   machineBusyPct: number;
   /** Cores busy on average while the workers ran: ours, the servers', and everything else on the machine. */
-  cores: { workers: number; bench: number; servers: number; others: number };
+  cores: { workers: number; bench: number; s3: number; servers: number; others: number };
   redisBaseline: number;
   redisPeak: number;
   redisRunPeak: number;
@@ -282,7 +291,7 @@ interface Ctx {
   runId: string;
   stamp: string;
   corpus: SoakCorpus;
-  srv: S3rverHandle;
+  srv: S3rverProcess;
   pgAdmin: pg.Pool;
   tmpRoot: string;
 }
@@ -353,6 +362,7 @@ async function runPhase(ctx: Ctx, label: string, nProcs: number): Promise<PhaseR
   const spawnAt = Date.now();
   const cpuAtSpawn = machineCpu();
   const benchCpuAtSpawn = selfCpuSec();
+  const s3CpuAtSpawn = ctx.srv.sample().treeCpuSec;
   const serverCpu = () => Object.values(cpuByCommand(SERVER_COMMANDS)).reduce((a, b) => a + b, 0);
   const serverCpuAtSpawn = serverCpu();
   const procs = logs.map((file, k) => new WorkerProcess(`${label}${k + 1}`, env, file, opts.pin ? k % cores : undefined));
@@ -439,6 +449,7 @@ async function runPhase(ctx: Ctx, label: string, nProcs: number): Promise<PhaseR
   const doneAt = Math.min(Date.now(), Number(last.rows[0]!.ms));
   const cpuAtDone = machineCpu();
   const benchCpuSec = selfCpuSec() - benchCpuAtSpawn;
+  const s3CpuSec = ctx.srv.sample().treeCpuSec - s3CpuAtSpawn;
   const serverCpuSec = serverCpu() - serverCpuAtSpawn;
   const workerCpuSec = samples.at(-1)!.procs.map((p) => p.cpuSec ?? NaN);
   readyAt ??= spawnAt;
@@ -478,12 +489,14 @@ async function runPhase(ctx: Ctx, label: string, nProcs: number): Promise<PhaseR
     rssGrowthPct: procs.map((_, k) => rssGrowth(samples, k, (readyAt! - spawnAt) / 1000, wallSec)),
     workerCpuSec,
     benchCpuSec,
+    s3CpuSec,
     machineBusyPct,
     cores: {
       workers: sum(workerCpuSec) / wallSec,
       bench: benchCpuSec / wallSec,
+      s3: s3CpuSec / wallSec,
       servers: serverCpuSec / wallSec,
-      others: Math.max(0, (machineBusyPct / 100) * cores - (sum(workerCpuSec) + benchCpuSec + serverCpuSec) / wallSec),
+      others: Math.max(0, (machineBusyPct / 100) * cores - (sum(workerCpuSec) + benchCpuSec + s3CpuSec + serverCpuSec) / wallSec),
     },
     serverCpuSec,
     redisBaseline,
@@ -692,7 +705,7 @@ function reportRows(results: PhaseResult[]): { headers: string[]; rows: Cell[][]
     row('peak RSS incl. npx+tsx (MB)', (r) => list(r.peakTreeRss.map((b) => MB(b)!))),
     row('RSS growth, 2nd half (%)', (r) => list(r.rssGrowthPct, 1)),
     row('worker CPU per page (s)', (r) => fmt(r.workerCpuSec.reduce((a, b) => a + b, 0) / r.pages, 2)),
-    row('cores busy: workers / bench+s3rver', (r) => `${fmt(r.cores.workers, 2)} / ${fmt(r.cores.bench, 2)}`),
+    row('cores busy: workers / bench / s3rver', (r) => `${fmt(r.cores.workers, 2)} / ${fmt(r.cores.bench, 2)} / ${fmt(r.cores.s3, 2)}`),
     row('cores busy: Redis+PG / other processes', (r) => `${fmt(r.cores.servers, 2)} / ${fmt(r.cores.others, 2)}`),
     row('Redis used_memory peak (MB)', (r) => `${fmt(MB(r.redisPeak))} (base ${fmt(MB(r.redisBaseline))})`),
     row("Redis, this run's keys peak (MB)", (r) => fmt(MB(r.redisRunPeak), 2)),
@@ -802,7 +815,7 @@ async function main(): Promise<number> {
       (corpus.reused ? ' (reused)' : ` (generated in ${fmt(corpus.generatedMs / 1000, 0)} s)`),
   );
 
-  const srv = await startS3rver('faldone-soak');
+  const srv = await startS3rverProcess('faldone-soak', { cwd: REPO_ROOT, cpus: opts.s3Cpus, nice: opts.s3Nice });
   onCleanup('s3rver', () => srv.cleanup());
   const tmpRoot = path.join(REPO_ROOT, '.tmp', `soak-run-${runId}`);
   await mkdir(tmpRoot, { recursive: true });
@@ -828,7 +841,7 @@ async function main(): Promise<number> {
     .map((r) => `phase ${r.label}: other processes kept ${fmt(r.cores.others, 2)} of ${os.cpus().length} cores busy on average — the machine was shared, so throughput and scaling are understated`);
   const a = results[0]!;
   if (!a.pinned && a.processes === 1 && a.cores.others <= 0.25 && a.cores.workers > 1.02) {
-    const ceiling = (os.cpus().length - a.cores.bench - a.cores.servers) / a.cores.workers;
+    const ceiling = (os.cpus().length - a.cores.bench - a.cores.s3 - a.cores.servers) / a.cores.workers;
     notes.push(
       `phase A's single worker process already used ${fmt(a.cores.workers, 2)} cores (the non-OCR steps run on its main thread beside the OCR thread), ` +
         `so on ${os.cpus().length} cores the ratio cannot exceed about ${fmt(ceiling, 2)}× (use --pin to compare per core)`,
@@ -845,11 +858,11 @@ async function main(): Promise<number> {
     '',
     `- Machine: ${machine}`,
     `- Corpus: ${corpus.files.length} documents (${distinct} distinct), ${corpus.pages} pages; ${formats}; ${twoPage} multi-page; seed ${opts.seed}`,
-    `- Engines: PostgreSQL (fresh schema per phase), Redis (fresh queue prefix per phase), S3 = s3rver in the bench process, search = SQLite FTS5 file shared by the workers`,
+    `- Engines: PostgreSQL (fresh schema per phase), Redis (fresh queue prefix per phase), S3 = s3rver in a process of its own${opts.s3Cpus ? ` (CPUs ${opts.s3Cpus})` : ''}${opts.s3Nice ? ` (nice ${opts.s3Nice})` : ''}, search = SQLite FTS5 file shared by the workers`,
     `- Each worker process: \`npx tsx src/main.ts worker\`, OCR_WORKERS=${opts.ocrWorkers}${opts.ocrWorkers === 1 ? ' (one process ≈ one core of OCR, two processes ≈ two cores)' : ''}`,
     `- The bench ingests the whole corpus before spawning the workers; throughput = pages / processing time (all workers registered → last document terminal).`,
     `- RSS = VmRSS of the node process running src/main.ts (tesseract.js runs in its worker_threads); "incl. npx+tsx" adds the wrapper processes (npm, sh, tsx CLI).`,
-    `- Cores busy = CPU seconds ÷ wall time; "other processes" = machine busy time not used by the workers, the bench (which also serves S3) or redis-server/postgres.`,
+    `- Cores busy = CPU seconds ÷ wall time; "other processes" = machine busy time not used by the workers, the bench, s3rver or redis-server/postgres. Worker CPU includes the processes a worker starts (native tesseract).`,
     '',
     markdownTable(headers, rows),
     '',

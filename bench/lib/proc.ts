@@ -25,6 +25,8 @@ interface StatFields {
   ppid: number;
   /** utime + stime of the process itself (all its threads), seconds. */
   cpuSec: number;
+  /** cutime + cstime: CPU of its children that have exited and been waited for (e.g. native tesseract runs), seconds. */
+  reapedCpuSec: number;
 }
 
 function readStat(pid: number): StatFields | null {
@@ -36,8 +38,14 @@ function readStat(pid: number): StatFields | null {
   }
   // "pid (comm) state ppid …": comm may contain spaces and parentheses, so split after the LAST ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // rest[0] = state (field 3), rest[1] = ppid (4), rest[11] = utime (14), rest[12] = stime (15)
-  return { state: rest[0] ?? '?', ppid: Number(rest[1]), cpuSec: (Number(rest[11]) + Number(rest[12])) / clockTicks() };
+  // rest[0] = state (field 3), rest[1] = ppid (4), rest[11] = utime (14), rest[12] = stime (15),
+  // rest[13] = cutime (16), rest[14] = cstime (17)
+  return {
+    state: rest[0] ?? '?',
+    ppid: Number(rest[1]),
+    cpuSec: (Number(rest[11]) + Number(rest[12])) / clockTicks(),
+    reapedCpuSec: (Number(rest[13]) + Number(rest[14])) / clockTicks(),
+  };
 }
 
 /** VmRSS and VmHWM (peak RSS) of a process in bytes, or null when it is gone. */
@@ -94,28 +102,45 @@ export interface TreeSample {
   treeRss: number;
   /** Sum of CPU seconds used so far by the live processes of the tree. */
   treeCpuSec: number;
-  /** The process doing the work (deepest process whose command line contains `marker`), when found. */
-  worker?: { pid: number; rss: number; hwm: number; cpuSec: number };
+  /**
+   * The process doing the work (deepest process whose command line contains `marker`), when found. Its cpuSec
+   * includes the CPU of the processes it starts (the native OCR engine runs one tesseract process per page): the live
+   * ones below it in the tree and the ones that have exited (cutime + cstime). `ownCpuSec` is its own only.
+   */
+  worker?: { pid: number; rss: number; hwm: number; cpuSec: number; ownCpuSec: number };
 }
 
 export function sampleTree(root: number, marker: string): TreeSample {
   const tree = processTree(root);
   let treeRss = 0;
   let treeCpuSec = 0;
-  let worker: TreeSample['worker'];
-  let workerDepth = -1;
+  let worker: { pid: number; depth: number; rss: number; hwm: number; ownCpuSec: number; reapedCpuSec: number } | undefined;
+  const live: { pid: number; depth: number; cpuSec: number }[] = [];
   for (const { pid, depth } of tree) {
     const mem = readMemory(pid);
     const st = readStat(pid);
     if (!mem || !st) continue;
     treeRss += mem.rss;
     treeCpuSec += st.cpuSec;
-    if (depth > workerDepth && readCmdline(pid).includes(marker)) {
-      worker = { pid, rss: mem.rss, hwm: mem.hwm, cpuSec: st.cpuSec };
-      workerDepth = depth;
+    live.push({ pid, depth, cpuSec: st.cpuSec });
+    if (depth > (worker?.depth ?? -1) && readCmdline(pid).includes(marker)) {
+      worker = { pid, depth, rss: mem.rss, hwm: mem.hwm, ownCpuSec: st.cpuSec, reapedCpuSec: st.reapedCpuSec };
     }
   }
-  return { pids: tree.map((t) => t.pid), treeRss, treeCpuSec, worker };
+  if (!worker) return { pids: tree.map((t) => t.pid), treeRss, treeCpuSec };
+  // processTree lists parents before children, so the worker's live descendants are the deeper entries right after it.
+  const at = live.findIndex((p) => p.pid === worker.pid);
+  let descendantsCpu = 0;
+  for (let i = at + 1; i < live.length && live[i]!.depth > worker.depth; i++) descendantsCpu += live[i]!.cpuSec;
+  const { pid, rss, hwm, ownCpuSec, reapedCpuSec } = worker;
+  // The tree's own sum misses the reaped children of the worker: add them, so that tree ≥ worker.
+  treeCpuSec += reapedCpuSec;
+  return {
+    pids: tree.map((t) => t.pid),
+    treeRss,
+    treeCpuSec,
+    worker: { pid, rss, hwm, ownCpuSec, cpuSec: ownCpuSec + reapedCpuSec + descendantsCpu },
+  };
 }
 
 /** CPU seconds used so far by this process. */
