@@ -3,7 +3,8 @@
 // it, the practice link recomputed, and recorded as a 'metadata.corrected' event with before/after and the reason.
 // The archive package keeps the machine's values: packages are written once and verified by their fixity.
 import { z } from 'zod';
-import type { DocumentRecord, DocumentStatus, MetadataStore } from '../db/metadata-store.ts';
+import type { DocumentRecord, MetadataStore } from '../db/metadata-store.ts';
+import { DOCUMENT_STATUS_LABELS } from '../domain/document-status.ts';
 import { DOCUMENT_TYPE_LABELS, type DocumentType } from '../domain/vocabulary.ts';
 import { pageEntries } from '../index/index.job.ts';
 import type { SearchIndex } from '../index/search-index.ts';
@@ -97,19 +98,6 @@ export interface CorrectionResult {
   practice?: LinkResult;
 }
 
-const STATUS_LABELS: Record<DocumentStatus, string> = {
-  received: 'ricevuto',
-  preparing: 'in preparazione',
-  ocr: 'OCR',
-  assembling: 'composizione PDF',
-  classifying: 'classificazione',
-  archiving: 'archiviazione',
-  indexing: 'indicizzazione',
-  archived: 'archiviato',
-  failed: 'errore',
-  split: 'suddivisa',
-};
-
 export async function correctDocumentMetadata(
   deps: { db: MetadataStore; store: ObjectStore; search: SearchIndex; reference: () => ReferenceData },
   documentId: string,
@@ -121,7 +109,7 @@ export async function correctDocumentMetadata(
   if (!doc) throw new MetadataCorrectionError('Documento non trovato', 404, 'NOT_FOUND');
   if (doc.status !== 'archived' || !doc.archiveKey || !doc.classification) {
     throw new MetadataCorrectionError(
-      `Si possono correggere solo documenti archiviati (stato attuale: ${STATUS_LABELS[doc.status]})`,
+      `Si possono correggere solo documenti archiviati (stato attuale: ${DOCUMENT_STATUS_LABELS[doc.status]})`,
       409,
       'NOT_ARCHIVED',
     );

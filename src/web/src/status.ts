@@ -1,21 +1,9 @@
-// Italian names of the document statuses (the browser tests read these exact words).
+// Italian names of the document statuses (from the server's src/domain/document-status.ts) and of the pipeline steps.
+import { DOCUMENT_STATUS_LABELS } from '../../domain/document-status.ts';
 import type { DocumentStatus } from './types.ts';
 
-export const STATUS_LABELS: Record<DocumentStatus, string> = {
-  received: 'ricevuto',
-  preparing: 'in preparazione',
-  ocr: 'OCR',
-  assembling: 'composizione PDF',
-  classifying: 'classificazione',
-  archiving: 'archiviazione',
-  indexing: 'indicizzazione',
-  archived: 'archiviato',
-  failed: 'errore',
-  split: 'suddivisa',
-};
-
 export function statusLabel(status: string): string {
-  return STATUS_LABELS[status as DocumentStatus] ?? status;
+  return DOCUMENT_STATUS_LABELS[status as DocumentStatus] ?? status;
 }
 
 /** Pipeline steps (failedStep values) in Italian. */
