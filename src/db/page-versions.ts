@@ -1,8 +1,7 @@
 // Page versions (issue 12, rescans): a page of an archived document replaced by a new scan. Version 1 of every page
 // is the page of the document's first original and has no row; each rescan adds a row (version 2, 3…) that stays
 // 'pending' until the rescan job has put it in the archive package, then 'applied' (or 'failed' with the reason).
-// Row mapping shared by the SQLite and PostgreSQL adapters (same column names).
-import { opt, type Row } from './rows.ts';
+// The adapters' shared row mapping is in page-versions.rows.ts.
 
 export type PageVersionStatus = 'pending' | 'applied' | 'failed';
 
@@ -64,40 +63,3 @@ export interface PageVersionStore {
   /** Keys present with undefined clear `error`, `appliedAt` and `edition`; `status` cannot be cleared. */
   updatePageVersion(documentId: string, page: number, version: number, patch: PageVersionPatch): Promise<void>;
 }
-
-export const PAGE_VERSION_COLUMNS = {
-  status: 'status',
-  error: 'error',
-  appliedAt: 'applied_at',
-  edition: 'edition',
-} as const satisfies Record<keyof PageVersionPatch, string>;
-
-export function pageVersionFromRow(r: Row): PageVersion {
-  return {
-    documentId: r.document_id as string,
-    page: Number(r.page),
-    version: Number(r.version),
-    sha256: r.sha256 as string,
-    size: Number(r.size),
-    mediaType: r.media_type as string,
-    filename: r.filename as string,
-    status: r.status as PageVersionStatus,
-    error: opt(r.error),
-    createdBy: r.created_by as string,
-    reason: opt(r.reason),
-    createdAt: r.created_at as string,
-    appliedAt: opt(r.applied_at),
-    edition: r.edition === null || r.edition === undefined ? undefined : Number(r.edition),
-  };
-}
-
-/** WHERE conditions of a filter; `param` pushes a value and returns its placeholder. */
-export function pageVersionConditions(f: PageVersionFilter, param: (v: unknown) => string): string[] {
-  const conds: string[] = [];
-  if (f.documentId !== undefined) conds.push(`document_id = ${param(f.documentId)}`);
-  if (f.page !== undefined) conds.push(`page = ${param(f.page)}`);
-  if (f.status !== undefined) conds.push(`status = ${param(f.status)}`);
-  return conds;
-}
-
-export const PAGE_VERSION_ORDER = 'ORDER BY created_at, document_id, page, version';

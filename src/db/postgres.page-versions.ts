@@ -1,17 +1,21 @@
 // Page versions (rescans) on PostgreSQL. Used by PostgresMetadataStore, which delegates these methods here; the
 // table comes from the 'page-versions' migration (postgres.migrations.ts).
 import type pg from 'pg';
+import type {
+  NewPageVersion,
+  PageVersion,
+  PageVersionFilter,
+  PageVersionPatch,
+  PageVersionStore,
+} from './page-versions.ts';
 import {
-  PAGE_VERSION_COLUMNS,
   PAGE_VERSION_ORDER,
+  PAGE_VERSION_VALUE_COLUMNS,
   pageVersionConditions,
   pageVersionFromRow,
-  type NewPageVersion,
-  type PageVersion,
-  type PageVersionFilter,
-  type PageVersionPatch,
-  type PageVersionStore,
-} from './page-versions.ts';
+  pageVersionPatchColumns,
+  pageVersionValues,
+} from './page-versions.rows.ts';
 import type { Row } from './rows.ts';
 import { NOW, clean, isoTime } from './postgres.values.ts';
 
@@ -47,23 +51,8 @@ export class PostgresPageVersions implements PageVersionStore {
   }
 
   async addPageVersion(v: NewPageVersion): Promise<PageVersion> {
-    const values = [
-      v.documentId,
-      v.page,
-      v.sha256,
-      v.size,
-      v.mediaType,
-      v.filename,
-      v.status ?? 'pending',
-      v.error ?? null,
-      v.createdBy,
-      v.reason ?? null,
-      isoTime(v.createdAt),
-      isoTime(v.appliedAt),
-      v.edition ?? null,
-    ];
-    const columns =
-      'document_id, page, sha256, size, media_type, filename, status, error, created_by, reason, created_at, applied_at, edition, version';
+    const values = [v.documentId, v.page, ...pageVersionValues(v, isoTime(v.createdAt))];
+    const columns = `document_id, page, ${PAGE_VERSION_VALUE_COLUMNS}, version`;
     // Typed: in INSERT … SELECT an untyped parameter of the select list would be read as text.
     const row =
       `$1::text, $2::integer, $3::text, $4::bigint, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text, ` +
@@ -112,14 +101,11 @@ export class PostgresPageVersions implements PageVersionStore {
   }
 
   async updatePageVersion(documentId: string, page: number, version: number, patch: PageVersionPatch): Promise<void> {
-    const sets: string[] = [];
     const args: unknown[] = [];
-    for (const [k, v] of Object.entries(patch) as Array<[keyof PageVersionPatch, unknown]>) {
-      const column = PAGE_VERSION_COLUMNS[k];
-      if (!column || (k === 'status' && (v === undefined || v === null))) continue;
-      args.push(k === 'appliedAt' ? isoTime((v ?? undefined) as string | undefined) : (v ?? null));
-      sets.push(`${column} = $${args.length}${k === 'appliedAt' ? '::timestamptz' : ''}`);
-    }
+    const sets = pageVersionPatchColumns(patch).map(([column, value]) => {
+      args.push(value);
+      return `${column} = $${args.length}${column === 'applied_at' ? '::timestamptz' : ''}`;
+    });
     if (!sets.length) return;
     args.push(documentId, page, version);
     const n = args.length;

@@ -1,17 +1,21 @@
 // Page versions (rescans) on SQLite. Used by SqliteMetadataStore, which appends PAGE_VERSIONS_MIGRATION to its
 // migrations and delegates these methods here.
 import type Database from 'better-sqlite3';
+import type {
+  NewPageVersion,
+  PageVersion,
+  PageVersionFilter,
+  PageVersionPatch,
+  PageVersionStore,
+} from './page-versions.ts';
 import {
-  PAGE_VERSION_COLUMNS,
   PAGE_VERSION_ORDER,
+  PAGE_VERSION_VALUE_COLUMNS,
   pageVersionConditions,
   pageVersionFromRow,
-  type NewPageVersion,
-  type PageVersion,
-  type PageVersionFilter,
-  type PageVersionPatch,
-  type PageVersionStore,
-} from './page-versions.ts';
+  pageVersionPatchColumns,
+  pageVersionValues,
+} from './page-versions.rows.ts';
 import type { Row } from './rows.ts';
 
 /** Migration of the SQLite schema adding page versions (rescanned pages). */
@@ -31,21 +35,8 @@ export class SqlitePageVersions implements PageVersionStore {
   constructor(private readonly db: Database.Database) {}
 
   async addPageVersion(v: NewPageVersion): Promise<PageVersion> {
-    const values = [
-      v.sha256,
-      v.size,
-      v.mediaType,
-      v.filename,
-      v.status ?? 'pending',
-      v.error ?? null,
-      v.createdBy,
-      v.reason ?? null,
-      iso(v.createdAt),
-      v.appliedAt === undefined ? null : iso(v.appliedAt),
-      v.edition ?? null,
-    ];
-    const columns =
-      'document_id, page, version, sha256, size, media_type, filename, status, error, created_by, reason, created_at, applied_at, edition';
+    const values = pageVersionValues(v, iso(v.createdAt));
+    const columns = `document_id, page, version, ${PAGE_VERSION_VALUE_COLUMNS}`;
     // One statement: the next number is read and taken atomically (SQLite serialises writers).
     const row = (
       v.version === undefined
@@ -85,15 +76,10 @@ export class SqlitePageVersions implements PageVersionStore {
   }
 
   async updatePageVersion(documentId: string, page: number, version: number, patch: PageVersionPatch): Promise<void> {
-    const sets: string[] = [];
-    const args: unknown[] = [];
-    for (const [k, v] of Object.entries(patch) as Array<[keyof PageVersionPatch, unknown]>) {
-      const column = PAGE_VERSION_COLUMNS[k];
-      if (!column || (k === 'status' && (v === undefined || v === null))) continue;
-      sets.push(`${column} = ?`);
-      args.push(k === 'appliedAt' && v !== undefined && v !== null ? iso(v as string) : (v ?? null));
-    }
-    if (!sets.length) return;
+    const columns = pageVersionPatchColumns(patch);
+    if (!columns.length) return;
+    const sets = columns.map(([column]) => `${column} = ?`);
+    const args = columns.map(([, value]) => value);
     this.db
       .prepare(`UPDATE page_versions SET ${sets.join(', ')} WHERE document_id = ? AND page = ? AND version = ?`)
       .run(...args, documentId, page, version);
