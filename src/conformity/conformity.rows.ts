@@ -1,4 +1,5 @@
-// Row ↔ record mapping shared by the SQLite and PostgreSQL conformity stores (same column names in both).
+// Row ↔ record mapping shared by the SQLite and PostgreSQL conformity stores (same column names in both): rows
+// read back as records, and records as the values of an insert.
 import type {
   IssuedAttestation,
   SampledPage,
@@ -66,3 +67,56 @@ export function signedFromRow(r: Row): SignedAttestation {
     uploadedAt: str(r.uploaded_at),
   };
 }
+
+// Record → values of an insert, in the order of the columns named beside each (both adapters write the same).
+
+export const VERIFICATION_COLUMNS = 'id, batch_id, comune, state, seed, created_by, created_at, closed_at, report';
+/** A whole verification (a restore); the report as JSON text. */
+export const verificationValues = (v: Verification): unknown[] => [
+  v.id,
+  v.batchId,
+  v.comune,
+  v.state,
+  v.seed,
+  v.createdBy,
+  v.createdAt,
+  v.closedAt,
+  v.report ? JSON.stringify(v.report) : null,
+];
+
+export const SAMPLE_COLUMNS = 'verification_id, document_id, page, position, outcome, problem, checked_by, checked_at';
+export const sampleValues = (verificationId: string, p: SampledPage): unknown[] => [
+  verificationId,
+  p.documentId,
+  p.page,
+  p.position,
+  p.outcome,
+  p.problem,
+  p.checkedBy,
+  p.checkedAt,
+];
+
+export const ATTESTATION_COLUMNS = 'batch_id, sha256, object_key, size, verification_id, issued_by, issued_at';
+export const attestationValues = (a: IssuedAttestation): unknown[] => [
+  a.batchId,
+  a.sha256,
+  a.key,
+  a.size,
+  a.verificationId,
+  a.issuedBy,
+  a.issuedAt,
+];
+
+export const SIGNED_COLUMNS =
+  'batch_id, sha256, object_key, size, format, attestation_sha256, signer, uploaded_by, uploaded_at';
+export const signedValues = (s: SignedAttestation): unknown[] => [
+  s.batchId,
+  s.sha256,
+  s.key,
+  s.size,
+  s.format,
+  s.attestationSha256,
+  s.signer,
+  s.uploadedBy,
+  s.uploadedAt,
+];

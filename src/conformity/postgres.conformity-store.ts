@@ -13,7 +13,21 @@ import type {
   Verification,
   VerificationReport,
 } from './conformity-store.ts';
-import { attestationFromRow, pageFromRow, signedFromRow, verificationFromRow, type Row } from './conformity.rows.ts';
+import {
+  ATTESTATION_COLUMNS,
+  SAMPLE_COLUMNS,
+  SIGNED_COLUMNS,
+  VERIFICATION_COLUMNS,
+  attestationFromRow,
+  attestationValues,
+  pageFromRow,
+  sampleValues,
+  signedFromRow,
+  signedValues,
+  verificationFromRow,
+  verificationValues,
+  type Row,
+} from './conformity.rows.ts';
 
 /** Never edit a migration that has shipped: append. */
 export const PG_CONFORMITY_MIGRATIONS: readonly PgMigration[] = [
@@ -175,27 +189,16 @@ export class PostgresConformityStore implements ConformityStore {
     try {
       await client.query('BEGIN');
       const inserted = await this.query(
-        `INSERT INTO ${this.t('conformity_verifications')} (id, batch_id, comune, state, seed, created_by, created_at,
-           closed_at, report) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          v.id,
-          v.batchId,
-          v.comune,
-          v.state,
-          v.seed,
-          v.createdBy,
-          v.createdAt,
-          v.closedAt,
-          v.report ? JSON.stringify(v.report) : null,
-        ],
+        `INSERT INTO ${this.t('conformity_verifications')} (${VERIFICATION_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        verificationValues(v),
         client,
       );
       if (inserted.length) {
         for (const p of v.pages) {
           await this.query(
-            `INSERT INTO ${this.t('conformity_sample')} (verification_id, document_id, page, position, outcome, problem,
-               checked_by, checked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [v.id, p.documentId, p.page, p.position, p.outcome, p.problem, p.checkedBy, p.checkedAt],
+            `INSERT INTO ${this.t('conformity_sample')} (${SAMPLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            sampleValues(v.id, p),
             client,
           );
         }
@@ -212,9 +215,9 @@ export class PostgresConformityStore implements ConformityStore {
 
   async recordAttestation(a: IssuedAttestation): Promise<void> {
     await this.query(
-      `INSERT INTO ${this.t('conformity_attestations')} (batch_id, sha256, object_key, size, verification_id, issued_by,
-         issued_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (batch_id, sha256) DO NOTHING`,
-      [a.batchId, a.sha256, a.key, a.size, a.verificationId, a.issuedBy, a.issuedAt],
+      `INSERT INTO ${this.t('conformity_attestations')} (${ATTESTATION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (batch_id, sha256) DO NOTHING`,
+      attestationValues(a),
     );
   }
 
@@ -229,10 +232,9 @@ export class PostgresConformityStore implements ConformityStore {
 
   async recordSigned(s: SignedAttestation): Promise<void> {
     await this.query(
-      `INSERT INTO ${this.t('conformity_signed')} (batch_id, sha256, object_key, size, format, attestation_sha256, signer,
-         uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `INSERT INTO ${this.t('conformity_signed')} (${SIGNED_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (batch_id, sha256) DO UPDATE SET uploaded_by = EXCLUDED.uploaded_by, uploaded_at = EXCLUDED.uploaded_at`,
-      [s.batchId, s.sha256, s.key, s.size, s.format, s.attestationSha256, s.signer, s.uploadedBy, s.uploadedAt],
+      signedValues(s),
     );
   }
 

@@ -12,7 +12,21 @@ import type {
   Verification,
   VerificationReport,
 } from './conformity-store.ts';
-import { attestationFromRow, pageFromRow, signedFromRow, verificationFromRow, type Row } from './conformity.rows.ts';
+import {
+  ATTESTATION_COLUMNS,
+  SAMPLE_COLUMNS,
+  SIGNED_COLUMNS,
+  VERIFICATION_COLUMNS,
+  attestationFromRow,
+  attestationValues,
+  pageFromRow,
+  sampleValues,
+  signedFromRow,
+  signedValues,
+  verificationFromRow,
+  verificationValues,
+  type Row,
+} from './conformity.rows.ts';
 
 /** Never edit a migration that has shipped: append. */
 export const SQLITE_CONFORMITY_MIGRATIONS: readonly SqliteMigration[] = [
@@ -131,27 +145,13 @@ export class SqliteConformityStore implements ConformityStore {
         .s;
       this.db
         .prepare(
-          `INSERT INTO conformity_verifications (id, batch_id, comune, state, seed, created_by, created_at, closed_at,
-             report, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO conformity_verifications (${VERIFICATION_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(
-          v.id,
-          v.batchId,
-          v.comune,
-          v.state,
-          v.seed,
-          v.createdBy,
-          v.createdAt,
-          v.closedAt,
-          v.report ? JSON.stringify(v.report) : null,
-          seq,
-        );
+        .run(...verificationValues(v), seq);
       const insert = this.db.prepare(
-        `INSERT INTO conformity_sample (verification_id, document_id, page, position, outcome, problem, checked_by,
-           checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO conformity_sample (${SAMPLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const p of v.pages)
-        insert.run(v.id, p.documentId, p.page, p.position, p.outcome, p.problem, p.checkedBy, p.checkedAt);
+      for (const p of v.pages) insert.run(...sampleValues(v.id, p));
       return true;
     })();
   }
@@ -159,10 +159,10 @@ export class SqliteConformityStore implements ConformityStore {
   async recordAttestation(a: IssuedAttestation): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO conformity_attestations (batch_id, sha256, object_key, size, verification_id, issued_by, issued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_id, sha256) DO NOTHING`,
+        `INSERT INTO conformity_attestations (${ATTESTATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (batch_id, sha256) DO NOTHING`,
       )
-      .run(a.batchId, a.sha256, a.key, a.size, a.verificationId, a.issuedBy, a.issuedAt);
+      .run(...attestationValues(a));
   }
 
   async listAttestations(batchId: string): Promise<IssuedAttestation[]> {
@@ -176,11 +176,10 @@ export class SqliteConformityStore implements ConformityStore {
   async recordSigned(s: SignedAttestation): Promise<void> {
     this.db
       .prepare(
-        `INSERT INTO conformity_signed (batch_id, sha256, object_key, size, format, attestation_sha256, signer,
-           uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO conformity_signed (${SIGNED_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (batch_id, sha256) DO UPDATE SET uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at`,
       )
-      .run(s.batchId, s.sha256, s.key, s.size, s.format, s.attestationSha256, s.signer, s.uploadedBy, s.uploadedAt);
+      .run(...signedValues(s));
   }
 
   async listSigned(batchId: string): Promise<SignedAttestation[]> {
