@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, type ConfigInput } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { createRedis } from '../../src/core/redis.ts';
+import type { DocumentRecord } from '../../src/db/metadata-store.ts';
+import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { createServices, type AppServices } from '../../src/workers/services.ts';
 import { WorkerRunner } from '../../src/workers/worker.runner.ts';
 import { makeTmpDir } from './tmp-dir.ts';
@@ -67,6 +69,31 @@ export async function createWorld(
       await tmp.cleanup();
     },
   };
+}
+
+/**
+ * Uploads one file through the API (POST /api/batches at `apiUrl` as `caller`, `fields` sent before the file, `query`
+ * in the URL), throws unless it answers 201, waits until the batch is done and returns the batch, the document's id
+ * and the document as stored then. No vitest and no API import here: the benches use this module too.
+ */
+export async function uploadAndWait(
+  world: World,
+  apiUrl: string,
+  caller: { headers: Record<string, string> },
+  file: { name: string; data: Uint8Array },
+  opts: { query?: Record<string, string>; fields?: Record<string, string>; timeoutMs: number },
+): Promise<{ batchId: string; documentId: string; document: DocumentRecord | null }> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(opts.fields ?? {})) form.append(name, value);
+  form.append('file', new Blob([new Uint8Array(file.data)]), file.name);
+  const query = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
+  const res = await fetch(`${apiUrl}/api/batches${query}`, { method: 'POST', headers: caller.headers, body: form });
+  const body = (await res.json()) as { batch: { id: string }; items: Array<{ documentId?: string }> };
+  if (res.status !== 201) throw new Error(`upload of ${file.name}: HTTP ${res.status} ${JSON.stringify(body)}`);
+  const batchId = body.batch.id;
+  const documentId = body.items[0]!.documentId!;
+  await waitForBatch(world.services.db, batchId, { timeoutMs: opts.timeoutMs });
+  return { batchId, documentId, document: await world.services.db.getDocument(documentId) };
 }
 
 /** Deletes every Redis key under `prefix:` (a test's queues, sessions and rate-limit counters). */

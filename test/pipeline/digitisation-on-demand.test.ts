@@ -3,11 +3,10 @@
 // is uploaded and archived; the requesters are told once and their requests stop waiting by themselves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentPracticeKey } from '../../src/paper/digitisation-hook.ts';
-import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { indexJob } from '../../src/index/index.job.ts';
 import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
-import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { createWorld, uploadAndWait, type World } from '../helpers/pipeline-world.ts';
 import { renderTextPage } from '../helpers/render-text-page.ts';
 import { readOutbox } from '../notify/eml.ts';
 
@@ -123,16 +122,16 @@ describe('digitisation on demand, end to end', () => {
       marginMm: 10,
       fontSizePt: 14,
     });
-    const form = new FormData();
-    form.append('comune', 'E730');
-    form.append('file', new Blob([new Uint8Array(scan.image)]), 'pe-123-1987.png');
-    const res = await fetch(`${api.url}/api/batches`, { method: 'POST', headers: archivist.headers, body: form });
-    expect(res.status).toBe(201);
-    const { batch, items } = (await res.json()) as { batch: { id: string }; items: Array<{ documentId?: string }> };
-    await waitForBatch(world.services.db, batch.id, { timeoutMs: 240_000 });
+    const upload = await uploadAndWait(
+      world,
+      api.url,
+      archivist,
+      { name: 'pe-123-1987.png', data: scan.image },
+      { fields: { comune: 'E730' }, timeoutMs: 240_000 },
+    );
 
-    documentId = items[0]!.documentId!;
-    const doc = await world.services.db.getDocument(documentId);
+    documentId = upload.documentId;
+    const doc = upload.document;
     expect(doc?.status, doc?.error).toBe('archived');
     expect((doc as { comune?: string }).comune).toBe('E730');
     expect(documentPracticeKey(doc!)).toBe(PRACTICE);

@@ -4,11 +4,10 @@
 // record expects more pages than were scanned, so the finished batch also shows a page-count warning with the box.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { multiDpiTiff, type TiffPage } from '../helpers/multi-dpi-tiff.ts';
-import { createWorld, type World } from '../helpers/pipeline-world.ts';
+import { createWorld, uploadAndWait, type World } from '../helpers/pipeline-world.ts';
 import { renderTextPage } from '../helpers/render-text-page.ts';
 import { blankPage } from '../scan/box-scan.ts';
 
@@ -66,15 +65,15 @@ beforeAll(async () => {
 
   const blank = await blankPage(3, 300);
   const tiff = multiDpiTiff([await textPage(300), await textPage(150), blank]);
-  const form = new FormData();
-  form.append('comune', 'E730');
-  form.append('file', new Blob([new Uint8Array(tiff)]), 'relazione-123-1987.tif');
-  const res = await fetch(`${api.url}/api/batches`, { method: 'POST', headers: archivist.headers, body: form });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { batch: { id: string }; items: Array<{ documentId?: string }> };
-  batchId = body.batch.id;
-  documentId = body.items[0]!.documentId!;
-  await waitForBatch(world.services.db, batchId, { timeoutMs: 240_000 });
+  const upload = await uploadAndWait(
+    world,
+    api.url,
+    archivist,
+    { name: 'relazione-123-1987.tif', data: tiff },
+    { fields: { comune: 'E730' }, timeoutMs: 240_000 },
+  );
+  batchId = upload.batchId;
+  documentId = upload.documentId;
 }, 300_000);
 
 afterAll(async () => {

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts';
-import { waitForBatch } from '../../src/ingest/batch-progress.ts';
 import { extractPdfText } from '../../src/ocr/pdf-text.ts';
 import { rescanPageJob } from '../../src/rescan/rescan-page.job.ts';
 import { RescanRunner } from '../../src/rescan/rescan.runner.ts';
@@ -19,7 +18,7 @@ import { rebuildFromStore } from '../../src/store/rebuild.ts';
 import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { validateManifestJson } from '../helpers/manifest-validator.ts';
-import { createWorld, type StoreKind, type World } from '../helpers/pipeline-world.ts';
+import { createWorld, uploadAndWait, type StoreKind, type World } from '../helpers/pipeline-world.ts';
 import { smallTextPage, tiffOf } from '../helpers/rescan-scans.ts';
 
 const A = 'E730'; // Lugo
@@ -95,18 +94,15 @@ describe.each<StoreKind>(['fs', 's3'])('on the %s store', (storeKind) => {
       await render('Comune di Lugo pratica edilizia\nRELAZIONE TECNICA pagina uno'),
       await render('Seconda pagina della relazione\nTESTO VECCHIO sbiadito'),
     ]);
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(tiff)]), 'relazione.tif');
-    const res = await fetch(`${api.url}/api/batches?comune=${A}`, {
-      method: 'POST',
-      headers: staffA.headers,
-      body: form,
-    });
-    const body = (await res.json()) as any;
-    expect(res.status).toBe(201);
-    docId = body.items[0].documentId;
-    await waitForBatch(world.services.db, body.batch.id, { timeoutMs: 120_000 });
-    expect((await world.services.db.getDocument(docId))?.status).toBe('archived');
+    const upload = await uploadAndWait(
+      world,
+      api.url,
+      staffA,
+      { name: 'relazione.tif', data: tiff },
+      { query: { comune: A }, timeoutMs: 120_000 },
+    );
+    docId = upload.documentId;
+    expect(upload.document?.status).toBe('archived');
     pdfBefore = (await call(staffA, 'GET', `/api/documents/${docId}/pdf`)).body as Buffer;
     rescanPng = await render('Seconda pagina della relazione\nTESTO NUOVO leggibile');
   }, 180_000);
