@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Batch, MetadataStore } from '../db/metadata-store.ts';
 import { readFingerprint, sha256 } from '../store/hash.ts';
 import { keys } from '../store/keys.ts';
-import type { ObjectStore } from '../store/object-store.ts';
+import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import { archivedDocuments, collectAttestation, type AttestationData } from './attestation.ts';
 import { attestationPdf } from './attestation.pdf.ts';
 import type {
@@ -167,11 +167,13 @@ export class ConformityService {
     });
   }
 
-  /** Renders, stores and records the attestation; refuses while a stored file differs from its manifest. */
+  /** Renders, stores and records the attestation; refuses while a stored file differs from its manifest. Idempotent:
+   * the same state of the batch renders the same bytes, which are recorded (and logged) once; `created` says whether
+   * this call issued them. */
   async issueAttestation(
     batch: Batch,
     actor: Actor,
-  ): Promise<{ pdf: Uint8Array; issued: IssuedAttestation; data: AttestationData }> {
+  ): Promise<{ issued: IssuedAttestation; data: AttestationData; created: boolean }> {
     const data = await this.attestationData(batch);
     if (data.problemi.length)
       throw new ConformityError(
@@ -191,10 +193,13 @@ export class ConformityService {
       );
     const pdf = await attestationPdf(data);
     const hash = sha256(pdf);
+    const already = (await this.deps.conformity.listAttestations(batch.id)).find((a) => a.sha256 === hash);
     const key = keys.conformityAttestation(batch.id, hash);
+    // Written again even when already issued: puts back a copy lost from the store with the same bytes.
     const info = await this.deps.store.put(key, Buffer.from(pdf), { contentType: 'application/pdf' });
     if (info.sha256 !== hash) throw new Error(`attestation stored as ${info.sha256}, expected ${hash}`);
-    const issued: IssuedAttestation = {
+    if (already) return { issued: already, data, created: false };
+    await this.deps.conformity.recordAttestation({
       batchId: batch.id,
       sha256: hash,
       key,
@@ -202,19 +207,46 @@ export class ConformityService {
       verificationId: data.verifica.id,
       issuedBy: actor.username,
       issuedAt: new Date().toISOString(),
-    };
-    await this.deps.conformity.recordAttestation(issued);
+    });
     await this.deps.db.addEvent({
       type: 'conformity.attestation_issued',
       batchId: batch.id,
       actor: actor.username,
       detail: { sha256: hash, key, documents: data.totali.documenti, files: data.totali.file },
     });
-    return {
-      pdf,
-      issued: (await this.deps.conformity.listAttestations(batch.id)).find((a) => a.sha256 === hash)!,
-      data,
-    };
+    const issued = (await this.deps.conformity.listAttestations(batch.id)).find((a) => a.sha256 === hash)!;
+    return { issued, data, created: true };
+  }
+
+  /** The latest attestation issued for the batch with its bytes, read back from the store and checked against the
+   * hash recorded on issue. Issues nothing. */
+  async latestAttestation(batchId: string): Promise<{ issued: IssuedAttestation; pdf: Buffer }> {
+    const [issued] = await this.deps.conformity.listAttestations(batchId);
+    if (!issued)
+      throw new ConformityError(
+        'Nessuna attestazione emessa per questo lotto: emetterla prima di scaricarla',
+        404,
+        'NO_ATTESTATION',
+      );
+    const pdf = await this.deps.store.getBuffer(issued.key).catch((err: unknown) => {
+      if (err instanceof ObjectNotFoundError) return null;
+      throw err;
+    });
+    const found = pdf && sha256(pdf);
+    if (found !== issued.sha256)
+      throw new ConformityError(
+        'L’attestazione nel deposito non corrisponde a quella emessa: emetterla di nuovo',
+        409,
+        'FIXITY_MISMATCH',
+        {
+          problems: [
+            found
+              ? { kind: 'altered', key: issued.key, detail: `atteso ${issued.sha256}, trovato ${found}` }
+              : { kind: 'missing', key: issued.key },
+          ],
+        },
+      );
+    return { issued, pdf: pdf! };
   }
 
   /** Checks, stores and records a signed attestation, then writes the conformita section of every manifest. */

@@ -1,7 +1,8 @@
 // Conformity of a batch's image copies over real HTTP, on the S3 adapter (s3rver): a reproducible sample, page
-// outcomes, the closing report, the attestation whose hashes equal the stored bytes (read back from the PDF with
-// pdf.js), a .p7m signed here with openssl accepted and recorded in every manifest (schema-valid, fixity clean,
-// kept by a rebuild), other files refused, another Comune's staff answered 404, and a tampered file refused.
+// outcomes, the closing report, the attestation issued by a POST (idempotent, audited) and downloaded by a GET that
+// issues nothing, whose hashes equal the stored bytes (read back from the PDF with pdf.js), a .p7m signed here with
+// openssl accepted and recorded in every manifest (schema-valid, fixity clean, kept by a rebuild), other files
+// refused, another Comune's staff answered 404, and a tampered file refused.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -107,13 +108,16 @@ describe('verification by sampling', () => {
     expect((await call('POST', '/verification/sample', bagnacavallo, { size: 2 })).status).toBe(404);
     expect((await call('GET', '/conformity', bagnacavallo)).status).toBe(404);
     expect((await call('GET', '/attestation', bagnacavallo)).status).toBe(404);
+    expect((await call('POST', '/attestation', bagnacavallo)).status).toBe(404);
     expect((await call('GET', '/attestation.pdf', bagnacavallo)).status).toBe(404);
     expect((await upload(Buffer.from('x'), 'x.p7m', bagnacavallo)).status).toBe(404);
   });
 
   it('records each page, refuses to close early and closes with the report of who checked what', async () => {
     const v = await (await call('POST', '/verification/sample', lugo, { size: 4, seed: 'verbale' })).json();
-    expect((await call('GET', '/attestation.pdf', lugo)).status).toBe(409);
+    const notClosed = await call('POST', '/attestation', lugo);
+    expect(notClosed.status).toBe(409);
+    expect((await notClosed.json()).error.code).toBe('VERIFICATION_NOT_CLOSED');
     const early = await call('POST', '/verification/close', lugo);
     expect(early.status).toBe(409);
     expect((await early.json()).error.code).toBe('SAMPLE_INCOMPLETE');
@@ -167,7 +171,35 @@ describe('attestation', () => {
     expect(data.documenti.map((d: any) => d.filename)).not.toContain('in-corso.tif');
   });
 
-  it('issues the same PDF twice, whose text carries every stored hash', async () => {
+  it('has nothing to download before it is issued, and a GET issues nothing', async () => {
+    const res = await call('GET', '/attestation.pdf', lugo);
+    expect(res.status).toBe(404);
+    const { error } = await res.json();
+    expect(error.code).toBe('NO_ATTESTATION');
+    expect(error.message).toContain('Nessuna attestazione emessa per questo lotto');
+    expect(await world.services.conformity.listAttestations(batchId)).toEqual([]);
+    const stored: string[] = [];
+    for await (const key of world.services.store.list(`conformity/${batchId}/attestazione-`)) stored.push(key);
+    expect(stored).toEqual([]);
+  });
+
+  it('is issued by a POST, once for the same batch state, and audited on each issue', async () => {
+    const first = await call('POST', '/attestation', lugo);
+    expect(first.status, await first.clone().text()).toBe(201);
+    const issued = await first.json();
+    expect(issued).toMatchObject({ batchId, issuedBy: lugo.user.username });
+    const again = await call('POST', '/attestation', lugo);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(issued);
+    expect(await world.services.conformity.listAttestations(batchId)).toEqual([issued]);
+    const events = await world.services.db.listEvents({ batchId });
+    expect(events.filter((e) => e.type === 'conformity.attestation_issued')).toHaveLength(1);
+    const audit = await world.services.auth.listAudit({ action: 'conformity.attestation' });
+    expect(audit.entries).toHaveLength(2);
+    expect(audit.entries[0]).toMatchObject({ targetId: batchId, comune: 'E730' });
+  });
+
+  it('downloads the latest issued PDF, the same bytes each time, whose text carries every stored hash', async () => {
     const one = await call('GET', '/attestation.pdf', lugo);
     expect(one.status).toBe(200);
     expect(one.headers.get('content-type')).toBe('application/pdf');
@@ -175,6 +207,8 @@ describe('attestation', () => {
     expect(one.headers.get('x-faldone-sha256')).toBe(sha256(attestationPdf));
     const two = Buffer.from(await (await call('GET', '/attestation.pdf', lugo)).arrayBuffer());
     expect(two.equals(attestationPdf)).toBe(true);
+    // Reading is not issuing: no audit entry and no new attestation.
+    expect((await world.services.auth.listAudit({ action: 'conformity.attestation' })).entries).toHaveLength(2);
 
     const text = (await extractPdfText(attestationPdf)).join('\n');
     const { verifica } = await (await call('GET', '/attestation', lugo)).json();
@@ -353,9 +387,10 @@ describe('a verification that found a page not conforming', () => {
       nonConformi: 1,
       problems: [{ documentId: doc.id, page: 1, problem: 'pagina illeggibile' }],
     });
-    const res = await fetch(at('/attestation.pdf'), { headers: lugo.headers });
+    const res = await fetch(at('/attestation'), { method: 'POST', headers: lugo.headers });
     expect(res.status).toBe(409);
     expect((await res.json()).error.code).toBe('VERIFICATION_NOT_CONFORME');
+    expect((await fetch(at('/attestation.pdf'), { headers: lugo.headers })).status).toBe(404);
   });
 });
 
@@ -378,10 +413,27 @@ describe('a stored file altered after archiving', () => {
     await world.services.store.put(key, Buffer.from('%PDF-1.7\n% sostituito di nascosto\n%%EOF\n'));
     const data = await (await call('GET', '/attestation', lugo)).json();
     expect(data.problemi).toEqual([expect.objectContaining({ kind: 'altered', key })]);
-    const res = await call('GET', '/attestation.pdf', lugo);
+    const res = await call('POST', '/attestation', lugo);
     expect(res.status).toBe(409);
     const body = await res.json();
     expect(body.error.code).toBe('FIXITY_MISMATCH');
     expect(body.error.problems[0].key).toBe(key);
+    // The attestation issued before stays the one to download.
+    const latest = await call('GET', '/attestation.pdf', lugo);
+    expect(latest.status).toBe(200);
+    expect(sha256(Buffer.from(await latest.arrayBuffer()))).toBe(sha256(attestationPdf));
+  });
+
+  it('refuses to hand out an issued attestation whose stored copy was altered', async () => {
+    const [issued] = await world.services.conformity.listAttestations(batchId);
+    await world.services.store.put(issued!.key, Buffer.concat([attestationPdf, Buffer.from('x')]));
+    try {
+      const res = await call('GET', '/attestation.pdf', lugo);
+      expect(res.status).toBe(409);
+      const { error } = await res.json();
+      expect(error).toMatchObject({ code: 'FIXITY_MISMATCH', problems: [{ kind: 'altered', key: issued!.key }] });
+    } finally {
+      await world.services.store.put(issued!.key, attestationPdf);
+    }
   });
 });

@@ -1,5 +1,5 @@
 // The Conformità panel of the batch dashboard in the browser: the archivist draws a sample, marks each page after
-// comparing it with the paper (one with a problem, then rescanned), closes the verification, downloads the
+// comparing it with the paper (one with a problem, then rescanned), closes the verification, issues and downloads the
 // attestation, and uploads the .p7m signed (here with openssl) by the official; the panel then shows it recorded.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -58,14 +58,14 @@ describe('conformity of a batch in the dashboard', () => {
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      panel.getByRole('button', { name: /Scarica l’attestazione/ }).click(),
+      panel.getByRole('button', { name: /Emetti e scarica l’attestazione/ }).click(),
     ]);
     const pdfPath = path.join(fx.services.config.dataDir, 'attestazione.pdf');
     await download.saveAs(pdfPath);
     const pdf = readFileSync(pdfPath);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const issued = (await fx.services.conformity.listAttestations(batchId))[0];
-    expect(issued?.sha256).toBe(sha256(pdf));
+    const attestations = await fx.services.conformity.listAttestations(batchId);
+    expect(attestations.map((a) => a.sha256)).toEqual([sha256(pdf)]);
 
     const dir = fx.services.config.dataDir;
     const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -100,7 +100,7 @@ describe('conformity of a batch in the dashboard', () => {
       '-out',
       'firmato.p7m',
     );
-    await panel.getByRole('button', { name: /Scarica l’attestazione/ }).waitFor();
+    await panel.getByRole('button', { name: /Emetti e scarica l’attestazione/ }).waitFor();
     await panel.getByLabel(/Attestazione firmata/).setInputFiles({
       name: 'attestazione.pdf.p7m',
       mimeType: 'application/pkcs7-mime',

@@ -1,5 +1,5 @@
 // Conformity of a batch's image copies: verification by sampling (draw, mark each page, close), the attestation of
-// conformity (JSON and PDF) and the upload of the signed attestation. Staff acting on the batch's Comune only; a
+// conformity (its content as JSON, issuing it, the latest issued PDF) and the upload of the signed attestation. Staff acting on the batch's Comune only; a
 // batch of another Comune answers 404 like a missing one.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -24,7 +24,8 @@ export const CONFORMITY_POLICY: Readonly<Record<string, PolicyEntry>> = {
   'PUT /api/batches/:id/verification/pages/:documentId/:page': batchAudit('conformity.check'),
   'POST /api/batches/:id/verification/close': batchAudit('conformity.close'),
   'GET /api/batches/:id/attestation': { roles: STAFF },
-  'GET /api/batches/:id/attestation.pdf': batchAudit('conformity.attestation'),
+  'POST /api/batches/:id/attestation': batchAudit('conformity.attestation'),
+  'GET /api/batches/:id/attestation.pdf': { roles: STAFF },
   'POST /api/batches/:id/attestation/signed': batchAudit('conformity.signed'),
 };
 
@@ -147,10 +148,31 @@ export function conformityRoutes(services: AppServices): FastifyPluginAsync {
       async (req) => conformity.attestationData(await batchOf(req)),
     );
 
+    app.post(
+      '/batches/:id/attestation',
+      apiDoc({
+        summary: 'Emette l’attestazione di conformità (PDF da firmare)',
+        description:
+          'Genera, conserva nel deposito e registra l’attestazione. Idempotente: lo stesso stato del lotto dà gli ' +
+          'stessi byte, registrati una volta (201 alla prima emissione, 200 se già emessa).',
+        tags,
+        params: batchIdParams,
+        responses: { 201: 'Attestazione emessa', 200: 'Attestazione già emessa con lo stesso contenuto' },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        const batch = await batchOf(req);
+        const { issued, created } = await conformity.issueAttestation(batch, actorOf(req));
+        req.auditNote = { ...req.auditNote, detail: { sha256: issued.sha256, created } };
+        return reply.status(created ? 201 : 200).send(issued);
+      },
+    );
+
     app.get(
       '/batches/:id/attestation.pdf',
       apiDoc({
-        summary: 'Attestazione di conformità (PDF da firmare)',
+        summary: 'Ultima attestazione di conformità emessa (PDF da firmare)',
+        description: 'Non emette nulla: 404 finché non è stata emessa con POST attestation.',
         tags,
         params: batchIdParams,
         produces: ['application/pdf'],
@@ -158,13 +180,12 @@ export function conformityRoutes(services: AppServices): FastifyPluginAsync {
       }),
       async (req, reply) => {
         const batch = await batchOf(req);
-        const { pdf, issued } = await conformity.issueAttestation(batch, actorOf(req));
-        req.auditNote = { ...req.auditNote, detail: { sha256: issued.sha256 } };
+        const { pdf, issued } = await conformity.latestAttestation(batch.id);
         return reply
           .header('content-type', 'application/pdf')
           .header('content-disposition', `attachment; filename="attestazione-conformita-${batch.id}.pdf"`)
           .header('x-faldone-sha256', issued.sha256)
-          .send(Buffer.from(pdf));
+          .send(pdf);
       },
     );
 

@@ -1,5 +1,5 @@
 // "Conformità" of a batch: draw the verification sample, mark each sampled page after comparing it with the paper,
-// close the verification, download the attestation to sign and upload the signed file (.p7m or signed PDF).
+// close the verification, issue and download the attestation to sign and upload the signed file (.p7m or signed PDF).
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api.ts';
 import { ErrorAlert } from '../../components/error-alert.tsx';
@@ -164,9 +164,9 @@ export function ConformityPanel({ batchId, documents }: ConformityPanelProps) {
                 type="button"
                 class="secondary"
                 disabled={busy}
-                onClick={() => act(() => download(`${base}/attestation.pdf`, batchId))}
+                onClick={() => act(() => issueAndDownload(base, batchId))}
               >
-                Scarica l’attestazione (PDF da firmare)
+                Emetti e scarica l’attestazione (PDF da firmare)
               </button>
             </p>
           ) : (
@@ -322,6 +322,12 @@ function SignedUpload({ busy, onUpload }: { busy: boolean; onUpload: (file: File
       </button>
     </form>
   );
+}
+
+/** Issues the attestation (idempotent: the same batch gives the same PDF), then downloads the one issued. */
+async function issueAndDownload(base: string, batchId: string): Promise<void> {
+  await api.post(`${base}/attestation`);
+  await download(`${base}/attestation.pdf`, batchId);
 }
 
 /** Downloads the PDF through fetch, so that a refusal (e.g. a stored file that no longer matches) shows as a message. */
