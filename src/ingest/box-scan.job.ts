@@ -11,6 +11,7 @@ import { loadPdf } from '../ocr/pdf-images.ts';
 import { BoxSplitPlanner, describeSplitPart, type PageDescriptor, type SplitPart } from '../scan/box-split.ts';
 import { partPageImage, partPdf, type PartPage } from '../scan/part-pdf.ts';
 import { describeScanPage } from '../scan/separator.reader.ts';
+import { storeBoxScanEvents } from '../scan/split-events.ts';
 import { blankPagesFor, partFilename, type SplitPlan, type SplitPlanPart } from '../scan/split-plan.ts';
 import { keys } from '../store/keys.ts';
 import { comuneName } from '../tenancy/comuni.ts';
@@ -165,6 +166,8 @@ export async function splitBoxScanJob(
         },
       }),
     );
+    // The box scan's log (up to 'split') beside its plan, for a rebuild: it has no package of its own.
+    await transient('cannot store the box scan events', () => storeBoxScanEvents(ctx, sha));
     // Last: 'split' is terminal, and a redelivered step is then skipped (see worker.runner.ts).
     await transient('cannot record the split', () => ctx.db.updateDocument(sha, { pageCount: page, status: 'split' }));
     const s = (performance.now() - started) / 1000;

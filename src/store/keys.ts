@@ -26,6 +26,8 @@ export const keys = {
   rescanInbox: (sha: string, page: number, version: number) => `rescans/${sha}/page-${pad(page)}-v${version}`,
   /** How a box scan was split into documents (JSON), kept beside its original. */
   splitPlan: (sha: string) => `splits/${sha}/plan.json`,
+  /** A box scan's own event log (JSON), kept beside its plan: it has no package whose manifest would carry it. */
+  splitEvents: (sha: string) => `splits/${sha}/events.json`,
 };
 
 /** File names inside an archive package. */

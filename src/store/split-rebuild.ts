@@ -1,7 +1,9 @@
 // Rebuild from the store: a part of a box scan gets its split origin back from its manifest's `provenienza`, and its
 // box scan (which has no archive package: its original and split plan are kept whole beside the packages) comes back
-// as a document of the part's batch, 'split' in its split mode, with the page count of its plan when that is stored.
+// as a document of the part's batch, 'split' in its split mode, with the page count of its plan when that is stored
+// and its event log when that is (splits/<sha>/events.json).
 import type { MetadataStore } from '../db/metadata-store.ts';
+import { readBoxScanEvents } from '../scan/split-events.ts';
 import { readSplitPlan } from '../scan/split-plan.ts';
 import type { Manifest } from './manifest.schema.ts';
 import type { ObjectStore } from './object-store.ts';
@@ -37,7 +39,7 @@ export async function restoreSplitProvenance(
     boxSplit: plan?.mode ?? box.modalitaSuddivisione,
     ...(plan ? { pageCount: plan.pages } : {}),
   });
-  if (created)
+  if (created) {
     await db.addBatchItem({
       batchId: lotto.id,
       filename: box.nomeOriginale,
@@ -45,5 +47,17 @@ export async function restoreSplitProvenance(
       documentId: box.impronta,
       sha256: box.impronta,
     });
+    // Its event log, like a document's from its manifest (none for a box scan split before the log was stored).
+    const log = await readBoxScanEvents(store, box.impronta);
+    for (const e of log?.tracciatureModifiche ?? [])
+      await db.addEvent({
+        at: e.data,
+        type: e.tipo,
+        documentId: box.impronta,
+        batchId: lotto.id,
+        actor: e.soggetto,
+        ...(e.dettaglio ? { detail: e.dettaglio } : {}),
+      });
+  }
   return created;
 }

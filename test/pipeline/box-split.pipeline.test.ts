@@ -248,7 +248,7 @@ describe('a box scan through the pipeline', () => {
     expect((await auditFixity({ store, db })).ok).toBe(true);
   });
 
-  it('rebuilds the parts with their provenance and the box scan, split, from the store alone', async () => {
+  it('rebuilds the parts with their provenance and the box scan, split and with its event log, from the store alone', async () => {
     const { db, store, config } = world.services;
     const dbPath = config.db.path + '.rebuilt';
     const searchPath = config.search.path + '.rebuilt';
@@ -274,12 +274,20 @@ describe('a box scan through the pipeline', () => {
       });
       for (const p of parts) expect((await freshDb.getDocument(p.id))?.splitOrigin).toEqual(p.splitOrigin);
       expect((await freshDb.batchSummary(batchId))?.byStatus).toEqual({ split: 1, archived: 6 });
+      // The box scan's own event log comes back from its copy beside the plan, as it was.
+      const eventsOf = async (from: typeof db) =>
+        (await from.listEvents({ documentId: boxId })).map((e) => [e.at, e.type, e.actor, e.batchId, e.detail ?? null]);
+      const liveEvents = await eventsOf(db);
+      expect(liveEvents.map((e) => e[1])).toEqual(expect.arrayContaining(['received', 'split.part', 'split']));
+      expect(liveEvents.filter((e) => e[1] === 'split.part')).toHaveLength(6);
+      expect(await eventsOf(freshDb)).toEqual(liveEvents);
       // Again: refreshed, nothing duplicated.
       expect(await rebuildFromStore({ store, db: freshDb, search: freshSearch })).toMatchObject({
         documents: 0,
         boxScans: 0,
       });
       expect(await freshDb.countDocuments({ batchId })).toBe(7);
+      expect(await eventsOf(freshDb)).toEqual(liveEvents);
     } finally {
       await freshSearch.close();
       await freshDb.close();
