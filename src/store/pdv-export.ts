@@ -5,6 +5,8 @@
 //   PdV-<id>/pdv.json            machine-readable summary (selection, documents, files with SHA-256 and size)
 //   PdV-<id>/<sha256>/manifest.json
 //   PdV-<id>/<sha256>/<every file listed in the manifest>
+//   PdV-<id>/conformita/…, PdV-<id>/scansioni-di-scatola/…   files the manifests cite outside their packages: the
+//                                signed attestation of conformity and the box scans parts come from (pdv-related.ts)
 //
 // Objects are streamed from the store into the tar (constant memory; only the small JSON manifests are buffered), and
 // the SHA-256 and size of each one are computed on the way: the entry is closed only when both equal the manifest's,
@@ -28,6 +30,7 @@ import { PACKAGE_FILES } from './keys.ts';
 import { manifestSchema, type Manifest } from './manifest.schema.ts';
 import type { ObjectStore } from './object-store.ts';
 import { buildIndexXml, INDEX_FILE, type PdvIndexGroup } from './pdv-index.ts';
+import { planRelated, type PlannedRelated } from './pdv-related.ts';
 
 export const PDV_SUMMARY_FILE = 'pdv.json';
 export const PDV_SUMMARY_VERSION = 'faldone.pdv/1';
@@ -73,6 +76,14 @@ export interface PdvSummaryDocument {
   files: PdvSummaryFile[];
 }
 
+/** Files outside the document folders that the documents' manifests cite (see pdv-related.ts). */
+export interface PdvSummaryRelated {
+  kind: PlannedRelated['kind'];
+  /** The batch (conformita) or the box scan's SHA-256 (scansione-di-scatola). */
+  id: string;
+  files: PdvSummaryFile[];
+}
+
 export interface PdvSummary {
   versione: typeof PDV_SUMMARY_VERSION;
   id: string;
@@ -83,6 +94,7 @@ export interface PdvSummary {
   selection: PdvSelection & { dateField: 'createdAt' };
   hash: { algorithm: 'SHA-256'; encoding: 'hex' };
   documents: PdvSummaryDocument[];
+  related: PdvSummaryRelated[];
   totals: { documents: number; files: number; bytes: number };
 }
 
@@ -388,6 +400,7 @@ export interface PdvPlan {
   created: string;
   summary: PdvSummary;
   readonly documents: readonly PlannedDocument[];
+  readonly related: readonly PlannedRelated[];
   readonly summaryBody: Buffer;
   readonly indexBody: Buffer;
 }
@@ -410,6 +423,7 @@ export async function planPdv(deps: { store: ObjectStore; db: MetadataStore }, o
   const docs = await selectDocuments(deps.db, selection);
   const planned: PlannedDocument[] = [];
   for (const d of docs) planned.push(await planDocument(deps.store, d));
+  const related = await planRelated(deps.store, planned.map((p) => p.manifest));
 
   const documents: PdvSummaryDocument[] = planned.map(({ doc, manifest, files }) => {
     const m = manifest.metadatiDescrittivi;
@@ -426,7 +440,7 @@ export async function planPdv(deps: { store: ObjectStore; db: MetadataStore }, o
     if (m.titolarioClass) entry.titolarioClass = m.titolarioClass;
     return entry;
   });
-  const allFiles = planned.flatMap((p) => p.files);
+  const allFiles = [...planned.flatMap((p) => p.files), ...related.flatMap((r) => r.files)];
   const summary: PdvSummary = {
     versione: PDV_SUMMARY_VERSION,
     id,
@@ -437,6 +451,7 @@ export async function planPdv(deps: { store: ObjectStore; db: MetadataStore }, o
     selection: { ...selection, dateField: 'createdAt' },
     hash: { algorithm: 'SHA-256', encoding: 'hex' },
     documents,
+    related: related.map((r) => ({ kind: r.kind, id: r.id, files: r.files.map((f) => summaryFile(f.path, f)) })),
     totals: { documents: documents.length, files: allFiles.length, bytes: allFiles.reduce((n, f) => n + f.size, 0) },
   };
   const summaryBody = Buffer.from(JSON.stringify(summary, null, 2) + '\n', 'utf8');
@@ -450,6 +465,11 @@ export async function planPdv(deps: { store: ObjectStore; db: MetadataStore }, o
     if (practice) group.practice = practice;
     return group;
   });
+  for (const r of related)
+    groups.push({
+      label: r.label,
+      files: r.files.map((f) => ({ id: f.path, path: f.path, sha256: f.sha256, size: f.size, mediaType: f.mediaType, role: f.role })),
+    });
   groups.push({
     label: `${PDV_SUMMARY_FILE} — riepilogo del pacchetto`,
     files: [
@@ -467,7 +487,7 @@ export async function planPdv(deps: { store: ObjectStore; db: MetadataStore }, o
     buildIndexXml({ id: `${root}/${INDEX_FILE}`, submissionId: root, application, agent: producer, timeReference: created, groups }),
     'utf8',
   );
-  return { id, root, created, summary, documents: planned, summaryBody, indexBody };
+  return { id, root, created, summary, documents: planned, related, summaryBody, indexBody };
 }
 
 /**
@@ -487,26 +507,28 @@ export async function writePdv(
   piping.catch(() => {});
   const progress: PdvProgress = { documents: 0, totalDocuments: plan.documents.length, bytes: 0, totalBytes: plan.summary.totals.bytes };
   let written = 0;
+  const addFile = async (f: PlannedFile) => {
+    const name = `${root}/${f.path}`;
+    progress.current = name;
+    onProgress?.({ ...progress });
+    if (f.body) {
+      await addBuffer(pack, name, f.body, mtime);
+      progress.bytes += f.size;
+    } else {
+      await addVerifiedObject(pack, name, store, f, mtime, (n) => (progress.bytes += n));
+    }
+    written++;
+  };
   const writing = (async () => {
     await addBuffer(pack, `${root}/${INDEX_FILE}`, indexBody, mtime);
     await addBuffer(pack, `${root}/${PDV_SUMMARY_FILE}`, summaryBody, mtime);
     written += 2;
     for (const p of plan.documents) {
-      for (const f of p.files) {
-        const name = `${root}/${f.path}`;
-        progress.current = name;
-        onProgress?.({ ...progress });
-        if (f.body) {
-          await addBuffer(pack, name, f.body, mtime);
-          progress.bytes += f.size;
-        } else {
-          await addVerifiedObject(pack, name, store, f, mtime, (n) => (progress.bytes += n));
-        }
-        written++;
-      }
+      for (const f of p.files) await addFile(f);
       progress.documents++;
       onProgress?.({ ...progress });
     }
+    for (const r of plan.related) for (const f of r.files) await addFile(f);
     pack.finalize();
   })();
   writing.catch(() => {});

@@ -1,5 +1,6 @@
 // Verify a submission package (PdV) tar as a conservation service would on receipt: read it as a stream, recompute
-// the SHA-256 of every file, and check it against indice.xml AND against the manifest.json of its document.
+// the SHA-256 of every file, and check it against indice.xml AND against the manifest.json of its document. Files in
+// the folders of related files (conformita/, scansioni-di-scatola/: see pdv-related.ts) are checked against the index.
 //
 // Problems reported (each with the path in the tar):
 // - missing:        listed in indice.xml or in a manifest, absent from the tar;
@@ -15,6 +16,10 @@ import { extract as tarExtract } from 'tar-stream';
 import { PACKAGE_FILES } from './keys.ts';
 import { PDV_SUMMARY_FILE, type PdvSummary } from './pdv-export.ts';
 import { INDEX_FILE, parseIndexXml, type PdvIndex, type PdvIndexFile } from './pdv-index.ts';
+import { RELATED_FOLDERS } from './pdv-related.ts';
+
+/** Folders of related files (signed attestation, box scans): checked against the index alone, having no manifest. */
+const RELATED = new Set<string>(Object.values(RELATED_FOLDERS));
 
 export type PdvProblemKind = 'missing' | 'extra' | 'altered' | 'index-mismatch' | 'invalid-index' | 'invalid-manifest' | 'invalid-tar';
 
@@ -207,7 +212,7 @@ export async function verifyPdv(input: string | Readable): Promise<PdvVerifyRepo
 
   // 4. Every document folder: its manifest against the files and against the index.
   const folders = new Set<string>();
-  for (const rel of within.keys()) if (rel.includes('/')) folders.add(rel.split('/')[0]!);
+  for (const rel of within.keys()) if (rel.includes('/') && !RELATED.has(rel.split('/')[0]!)) folders.add(rel.split('/')[0]!);
   for (const g of index?.groups ?? []) if (g.documentId !== undefined) folders.add(g.documentId);
   const coveredByManifest = new Set<string>();
   for (const folder of [...folders].sort()) {
@@ -273,7 +278,7 @@ export async function verifyPdv(input: string | Readable): Promise<PdvVerifyRepo
     try {
       const summary = JSON.parse(summaryFile.body.toString('utf8')) as PdvSummary;
       if (summary.root !== undefined && summary.root !== root) report('index-mismatch', full(PDV_SUMMARY_FILE), `pdv.json describes ${summary.root}`);
-      for (const d of summary.documents ?? []) {
+      for (const d of [...(summary.documents ?? []), ...(summary.related ?? [])]) {
         for (const f of d.files ?? []) {
           const l = listed.get(f.path);
           if (!l || l.file.sha256 !== f.sha256) {

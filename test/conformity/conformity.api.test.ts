@@ -4,7 +4,7 @@
 // openssl accepted and recorded in every manifest (schema-valid, fixity clean, kept by a rebuild), other files
 // refused, another Comune's staff answered 404, and a tampered file refused.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import { rebuildFromStore } from '../../src/store/rebuild.ts';
 import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { validateManifestJson } from '../helpers/manifest-validator.ts';
+import { readPdv } from '../helpers/pdv-read.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
 import { BASSA_ROMAGNA } from '../helpers/bassa-romagna.ts';
 import { archiveDocument, type ArchivedDocument } from './archived-batch.ts';
@@ -328,6 +329,32 @@ describe('signed attestation', () => {
     const out = path.join(world.dataDir, 'pdv.tar');
     await exportPdvToFile(world.services, out, { selection: {}, id: 'pdv-conformita' });
     expect((await verifyPdv(out)).ok).toBe(true);
+    // Read back: the signed attestation and the verification report the manifests cite, with their SHA-256 in the
+    // index and in pdv.json, beside the document folders.
+    const pdv = await readPdv(out);
+    const [signed] = await world.services.conformity.listSigned(batchId);
+    const verbale = (await manifestOf(docs[0]!)).conformita!.verifica.verbale!;
+    const expected = [
+      {
+        path: `conformita/${batchId}/${path.basename(signed!.key)}`,
+        sha256: signed!.sha256,
+        role: 'attestazione-firmata',
+      },
+      {
+        path: `conformita/${batchId}/${path.basename(verbale.chiave)}`,
+        sha256: verbale.sha256,
+        role: 'verbale-verifica',
+      },
+    ];
+    for (const e of expected) {
+      expect(sha256(pdv.files.get(e.path)!), e.path).toBe(e.sha256);
+      const listed = pdv.index.groups.flatMap((g) => g.files).find((f) => f.path === e.path);
+      expect(listed).toMatchObject({ sha256: e.sha256, role: e.role });
+    }
+    expect(pdv.summary.related).toEqual([
+      { kind: 'conformita', id: batchId, files: expected.map((e) => expect.objectContaining(e)) },
+    ]);
+    expect(pdv.files.get(expected[0]!.path)!.equals(await world.services.store.getBuffer(signed!.key))).toBe(true);
 
     const dbPath = world.services.config.db.path + '.rebuilt';
     const searchPath = world.services.config.search.path + '.rebuilt';
@@ -402,6 +429,12 @@ describe('a stored file altered after archiving', () => {
     try {
       const report = await auditFixity(world.services);
       expect(report.problems).toEqual([expect.objectContaining({ kind: 'altered', key: signed[0].key })]);
+      // Nor is it exported: the PdV aborts naming it, and leaves no file.
+      const out = path.join(world.dataDir, 'pdv-alterato.tar');
+      await expect(exportPdvToFile(world.services, out, { selection: {}, id: 'pdv-alterato' })).rejects.toThrow(
+        signed[0].key,
+      );
+      expect(existsSync(out)).toBe(false);
     } finally {
       await world.services.store.put(signed[0].key, original);
     }

@@ -16,6 +16,7 @@ import { ACCEPTANCE_BOX, EXPECTED_SPLIT } from '../scan/acceptance-box.ts';
 import { blankPage, boxTiff, contentPage, separatorPages, type BoxPage } from '../scan/box-scan.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { collectAttestation } from '../../src/conformity/attestation.ts';
 import { attestationPdf } from '../../src/conformity/attestation.pdf.ts';
 import type { VerificationReport } from '../../src/conformity/conformity-store.ts';
@@ -24,7 +25,10 @@ import { createSqliteSearchIndex } from '../../src/index/sqlite.search-index.ts'
 import { extractPdfText } from '../../src/ocr/pdf-text.ts';
 import { auditFixity } from '../../src/store/fixity.ts';
 import { manifestSchema, type Manifest } from '../../src/store/manifest.schema.ts';
+import { exportPdvToFile } from '../../src/store/pdv-export.ts';
+import { verifyPdv } from '../../src/store/pdv-verify.ts';
 import { rebuildFromStore } from '../../src/store/rebuild.ts';
+import { readPdv } from '../helpers/pdv-read.ts';
 
 const DPI = 200;
 
@@ -293,6 +297,51 @@ describe('a box scan through the pipeline', () => {
       await freshDb.close();
       await rm(dbPath, { force: true });
       await rm(searchPath, { force: true });
+    }
+  });
+
+  it('exports in a PdV the box scan the parts come from, its original and plan with their SHA-256', async () => {
+    const { db, store, config } = world.services;
+    const out = path.join(config.dataDir, 'pdv-scatola.tar');
+    await exportPdvToFile({ db, store }, out, { selection: {}, id: 'pdv-scatola' });
+    expect((await verifyPdv(out)).ok).toBe(true);
+    const pdv = await readPdv(out);
+    const planBytes = await store.getBuffer(keys.splitPlan(boxId));
+    const folder = `scansioni-di-scatola/${boxId}`;
+    expect(pdv.files.get(`${folder}/originale.tif`)!.equals(tiff)).toBe(true);
+    expect(pdv.files.get(`${folder}/plan.json`)!.equals(planBytes)).toBe(true);
+    const planSha = createHash('sha256').update(planBytes).digest('hex');
+    const group = pdv.index.groups.find((g) => g.files.some((f) => f.path.startsWith(`${folder}/`)));
+    expect(group?.documentId).toBeUndefined();
+    expect(group?.files).toEqual([
+      expect.objectContaining({ path: `${folder}/originale.tif`, sha256: boxId, size: tiff.length }),
+      expect.objectContaining({ path: `${folder}/plan.json`, sha256: planSha, size: planBytes.length }),
+    ]);
+    expect(pdv.summary.related).toEqual([
+      {
+        kind: 'scansione-di-scatola',
+        id: boxId,
+        files: [
+          expect.objectContaining({
+            path: `${folder}/originale.tif`,
+            sha256: boxId,
+            role: 'originale-scansione-di-scatola',
+          }),
+          expect.objectContaining({ path: `${folder}/plan.json`, sha256: planSha, role: 'piano-di-suddivisione' }),
+        ],
+      },
+    ]);
+    // Once, though six parts cite it; and an altered original is not exported.
+    expect([...pdv.files.keys()].filter((k) => k.startsWith('scansioni-di-scatola/'))).toHaveLength(2);
+    const tampered = Buffer.from(tiff);
+    tampered.writeUInt8(tampered[100]! ^ 0xff, 100);
+    await store.put(keys.original(boxId), tampered);
+    try {
+      await expect(exportPdvToFile({ db, store }, out + '.2', { selection: {}, id: 'pdv-scatola-2' })).rejects.toThrow(
+        keys.original(boxId),
+      );
+    } finally {
+      await store.put(keys.original(boxId), tiff);
     }
   });
 

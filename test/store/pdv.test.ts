@@ -7,7 +7,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { extract as tarExtract, pack as tarPack } from 'tar-stream';
+import { pack as tarPack } from 'tar-stream';
 import type { DocumentMetadata } from '../../src/classify/document-metadata.ts';
 import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { FsObjectStore } from '../../src/store/fs.store.ts';
@@ -26,6 +26,7 @@ import {
 } from '../../src/store/pdv-export.ts';
 import { buildIndexXml, parseIndexXml, PdvIndexError } from '../../src/store/pdv-index.ts';
 import { verifyPdv } from '../../src/store/pdv-verify.ts';
+import { readTar } from '../helpers/pdv-read.ts';
 import { makeTmpDir } from '../helpers/tmp-dir.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -123,19 +124,6 @@ afterAll(async () => {
   await store?.close();
   await tmp?.cleanup();
 });
-
-/** Every entry of a tar, buffered (test packages are small). */
-async function readTar(file: string): Promise<Array<{ name: string; body: Buffer }>> {
-  const ex = tarExtract();
-  createReadStream(file).pipe(ex as unknown as NodeJS.WritableStream);
-  const out: Array<{ name: string; body: Buffer }> = [];
-  for await (const entry of ex) {
-    const chunks: Buffer[] = [];
-    for await (const c of entry) chunks.push(Buffer.from(c as Uint8Array));
-    out.push({ name: entry.header.name, body: Buffer.concat(chunks) });
-  }
-  return out;
-}
 
 /** Rewrite a tar from a list of entries. */
 async function writeTar(file: string, entries: Array<{ name: string; body: Buffer }>): Promise<void> {
