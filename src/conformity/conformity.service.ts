@@ -129,8 +129,8 @@ export class ConformityService {
   }
 
   /** The closed verification as JSON in the store beside the batch: written when missing (its content is fixed once
-   * closed), refused when the stored copy differs. */
-  private async storedReport(v: Verification): Promise<{ chiave: string; sha256: string }> {
+   * closed) unless `write` is false (a read only names where it goes), refused when the stored copy differs. */
+  private async storedReport(v: Verification, write = true): Promise<{ chiave: string; sha256: string }> {
     const chiave = keys.conformityReport(v.batchId, v.id);
     const body = Buffer.from(JSON.stringify(v, null, 2));
     const hash = sha256(body);
@@ -145,6 +145,7 @@ export class ConformityService {
           problems: [{ kind: 'altered', key: chiave, detail: `atteso ${hash}, trovato ${stored.sha256}` }],
         },
       );
+    if (!write) return { chiave, sha256: hash };
     const info = await this.deps.store.put(chiave, body, { contentType: 'application/json' });
     if (info.sha256 !== hash) throw new Error(`verification report stored as ${info.sha256}, expected ${hash}`);
     return { chiave, sha256: hash };
@@ -157,13 +158,14 @@ export class ConformityService {
     return v as Verification & { report: VerificationReport };
   }
 
-  /** The attestation's content, with the hashes of the stored bytes computed now. */
-  async attestationData(batch: Batch): Promise<AttestationData> {
+  /** The attestation's content, with the hashes of the stored bytes computed now. Writes nothing unless `issuing`
+   * (which puts back a verification report missing from the store). */
+  async attestationData(batch: Batch, issuing = false): Promise<AttestationData> {
     const v = await this.closedVerification(batch.id);
     return collectAttestation(this.deps, {
       batch,
       comuneName: this.deps.comuneName(batch.comune),
-      verification: { id: v.id, report: v.report, verbale: await this.storedReport(v) },
+      verification: { id: v.id, report: v.report, verbale: await this.storedReport(v, issuing) },
     });
   }
 
@@ -174,7 +176,7 @@ export class ConformityService {
     batch: Batch,
     actor: Actor,
   ): Promise<{ issued: IssuedAttestation; data: AttestationData; created: boolean }> {
-    const data = await this.attestationData(batch);
+    const data = await this.attestationData(batch, true);
     if (data.problemi.length)
       throw new ConformityError(
         `Attestazione non emessa: ${data.problemi.length} file del deposito non corrispondono ai manifesti`,

@@ -182,6 +182,12 @@ describe('attestation', () => {
     const stored: string[] = [];
     for await (const key of world.services.store.list(`conformity/${batchId}/attestazione-`)) stored.push(key);
     expect(stored).toEqual([]);
+    // Reading its content writes nothing either, not even the verification report missing from the store.
+    const { verifica } = await (await call('GET', '/attestation', lugo)).json();
+    await world.services.store.delete(verifica.verbale.chiave);
+    const again = await (await call('GET', '/attestation', lugo)).json();
+    expect(again.verifica.verbale).toEqual(verifica.verbale);
+    expect(await world.services.store.head(verifica.verbale.chiave)).toBeNull();
   });
 
   it('is issued by a POST, once for the same batch state, and audited on each issue', async () => {
@@ -198,6 +204,9 @@ describe('attestation', () => {
     const audit = await world.services.auth.listAudit({ action: 'conformity.attestation' });
     expect(audit.entries).toHaveLength(2);
     expect(audit.entries[0]).toMatchObject({ targetId: batchId, comune: 'E730' });
+    // Issuing put back the verification report it cites.
+    const { verifica } = await (await call('GET', '/attestation', lugo)).json();
+    expect(sha256(await world.services.store.getBuffer(verifica.verbale.chiave))).toBe(verifica.verbale.sha256);
   });
 
   it('downloads the latest issued PDF, the same bytes each time, whose text carries every stored hash', async () => {
