@@ -22,7 +22,7 @@ import { rebuildFromStore } from '../../src/store/rebuild.ts';
 import { bearerUser, type BearerCaller } from '../helpers/auth.ts';
 import { startApi } from '../helpers/http.ts';
 import { validateManifestJson } from '../helpers/manifest-validator.ts';
-import { readPdv } from '../helpers/pdv-read.ts';
+import { readPdv, readTar, writeTar } from '../helpers/pdv-tar.ts';
 import { createWorld, type World } from '../helpers/pipeline-world.ts';
 import { BASSA_ROMAGNA } from '../helpers/bassa-romagna.ts';
 import { archiveDocument, type ArchivedDocument } from './archived-batch.ts';
@@ -364,6 +364,24 @@ describe('signed attestation', () => {
       { kind: 'conformita', id: batchId, files: expected.map((e) => expect.objectContaining(e)) },
     ]);
     expect(pdv.files.get(expected[0]!.path)!.equals(await world.services.store.getBuffer(signed!.key))).toBe(true);
+    // The verifier holds them to the index: an altered signed file, or a missing one, is reported.
+    const entries = await readTar(out);
+    const signedEntry = `${pdv.root}/${expected[0]!.path}`;
+    const damaged = path.join(world.dataDir, 'pdv-danneggiato.tar');
+    await writeTar(
+      damaged,
+      entries.map((e) => (e.name === signedEntry ? { ...e, body: Buffer.concat([e.body, Buffer.from('x')]) } : e)),
+    );
+    expect((await verifyPdv(damaged)).problems).toEqual([
+      expect.objectContaining({ kind: 'altered', path: signedEntry }),
+    ]);
+    await writeTar(
+      damaged,
+      entries.filter((e) => e.name !== signedEntry),
+    );
+    expect((await verifyPdv(damaged)).problems).toEqual([
+      expect.objectContaining({ kind: 'missing', path: signedEntry }),
+    ]);
 
     const dbPath = world.services.config.db.path + '.rebuilt';
     const searchPath = world.services.config.search.path + '.rebuilt';

@@ -28,7 +28,7 @@ import { manifestSchema, type Manifest } from '../../src/store/manifest.schema.t
 import { exportPdvToFile } from '../../src/store/pdv-export.ts';
 import { verifyPdv } from '../../src/store/pdv-verify.ts';
 import { rebuildFromStore } from '../../src/store/rebuild.ts';
-import { readPdv } from '../helpers/pdv-read.ts';
+import { readPdv } from '../helpers/pdv-tar.ts';
 
 const DPI = 200;
 

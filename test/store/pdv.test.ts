@@ -7,7 +7,6 @@ import { createReadStream, existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pack as tarPack } from 'tar-stream';
 import type { DocumentMetadata } from '../../src/classify/document-metadata.ts';
 import { SqliteMetadataStore } from '../../src/db/sqlite.metadata.ts';
 import { FsObjectStore } from '../../src/store/fs.store.ts';
@@ -26,7 +25,7 @@ import {
 } from '../../src/store/pdv-export.ts';
 import { buildIndexXml, parseIndexXml, PdvIndexError } from '../../src/store/pdv-index.ts';
 import { verifyPdv } from '../../src/store/pdv-verify.ts';
-import { readTar } from '../helpers/pdv-read.ts';
+import { readTar, writeTar } from '../helpers/pdv-tar.ts';
 import { makeTmpDir } from '../helpers/tmp-dir.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -124,16 +123,6 @@ afterAll(async () => {
   await store?.close();
   await tmp?.cleanup();
 });
-
-/** Rewrite a tar from a list of entries. */
-async function writeTar(file: string, entries: Array<{ name: string; body: Buffer }>): Promise<void> {
-  const pack = tarPack();
-  for (const e of entries) pack.entry({ name: e.name, size: e.body.length }, e.body);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array));
-  await writeFile(file, Buffer.concat(chunks));
-}
 
 const ids = async (sel: PdvSelection) => (await selectDocuments(db, sel)).map((d) => d.id).sort();
 const idsOf = (...k: Array<'a' | 'b' | 'c'>) => k.map((x) => docs[x].id).sort();

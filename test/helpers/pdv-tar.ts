@@ -1,7 +1,8 @@
-// Reads an exported PdV tar back for tests: every entry buffered (test packages are small), and the package's
-// index (indice.xml) and summary (pdv.json) parsed, with files by their path inside the PdV root folder.
+// PdV tars in tests: read one back (every entry buffered, test packages are small; the index and pdv.json parsed, files
+// by their path inside the PdV root folder), and write one from a list of entries (to tamper with an export).
 import { createReadStream } from 'node:fs';
-import { extract as tarExtract } from 'tar-stream';
+import { writeFile } from 'node:fs/promises';
+import { extract as tarExtract, pack as tarPack } from 'tar-stream';
 import { PDV_SUMMARY_FILE, type PdvSummary } from '../../src/store/pdv-export.ts';
 import { INDEX_FILE, parseIndexXml, type PdvIndex } from '../../src/store/pdv-index.ts';
 
@@ -16,6 +17,16 @@ export async function readTar(file: string): Promise<Array<{ name: string; body:
     out.push({ name: entry.header.name, body: Buffer.concat(chunks) });
   }
   return out;
+}
+
+/** Rewrite a tar from a list of entries. */
+export async function writeTar(file: string, entries: Array<{ name: string; body: Buffer }>): Promise<void> {
+  const pack = tarPack();
+  for (const e of entries) pack.entry({ name: e.name, size: e.body.length }, e.body);
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array));
+  await writeFile(file, Buffer.concat(chunks));
 }
 
 export interface ReadPdv {
