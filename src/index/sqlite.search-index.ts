@@ -67,7 +67,15 @@ import type {
 } from './search-index.ts';
 import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
 import { assertPages, clampInt, groupKey, normaliseQuery, pageComune, type NormalisedQuery } from './search-query.ts';
-import { candidateOrder, filterSql, GROUP_ORDER, PAGE_ORDER, scopeSql, type Candidate } from './sqlite.search-sql.ts';
+import {
+  candidateOrder,
+  candidateSummarySql,
+  filterSql,
+  GROUP_ORDER,
+  PAGE_ORDER,
+  scopeSql,
+  type Candidate,
+} from './sqlite.search-sql.ts';
 import { makeSnippet } from './snippet.ts';
 import { FILTER_FIRST_MAX_PAGES, filtersIndexable, phraseTitleMatcher, proxyRank } from './sqlite.search-plan.ts';
 
@@ -510,7 +518,81 @@ export class SqliteSearchIndex implements SearchIndex {
     phrases: string[][],
   ): ResultPage {
     const cap = this.maxCandidates > 0 ? this.maxCandidates : Number.MAX_SAFE_INTEGER;
-    const { rows, proxy } = this.readCandidates(match, conds, condParams, scope, cap, phrases);
+    const plan = this.planCandidates(match, conds, condParams, scope);
+    if (plan === null) return this.rankCandidates(nq, [], null, cap, hl, add);
+    const capped = cap < Number.MAX_SAFE_INTEGER;
+    const limit = capped ? ' LIMIT ?' : '';
+    const limitArgs = capped ? [cap + 1] : [];
+    // A query with a phrase walks unranked first: above the cap the newest candidates are ordered by a proxy
+    // (sqlite.search-plan.ts); at most the cap it is ranked as usual.
+    const proxy = capped ? phraseTitleMatcher(phrases) : null;
+    if (proxy) {
+      const ids = this.statement(`SELECT f.rowid FROM ${plan.from} WHERE ${plan.where} ORDER BY f.rowid DESC${limit}`)
+        .pluck()
+        .all(...plan.args, ...limitArgs) as number[];
+      if (ids.length > cap) return this.rankCandidates(nq, ids.map((id) => [id, 0]), proxy, cap, hl, add);
+    }
+    // (LIMIT -1: no limit.)
+    const ranked = `SELECT f.rowid AS id, f.rank AS r FROM ${plan.from} WHERE ${plan.where}
+      ORDER BY f.rowid DESC LIMIT ?`;
+    if (!nq.group) return this.summariseCandidates(nq, ranked, plan.args, capped ? cap : -1, hl, add);
+    const rows = this.statement(ranked).raw().all(...plan.args, capped ? cap + 1 : -1) as [number, number][];
+    return this.rankCandidates(nq, rows, null, cap, hl, add);
+  }
+
+  /**
+   * A page of ungrouped hits with total and facets, summarised in SQL (candidateSummarySql): facet counts by GROUP BY
+   * and the hits by a top-k sort, so that only the page of hits is turned into JS values. Same results as
+   * rankCandidates (which groups, and orders by the phrase proxy, in JS).
+   */
+  private summariseCandidates(
+    nq: NormalisedQuery,
+    ranked: string,
+    args: unknown[],
+    cap: number,
+    hl: Highlight,
+    add: (i: number, v: string | number | null, c: number) => void,
+  ): ResultPage {
+    // cap -1: no cap (planning off).
+    const sql = candidateSummarySql(ranked, FACETS.map(([, col]) => col), nq.sort);
+    const rows = this.statement(sql)
+      .raw()
+      .all(...args, cap < 0 ? -1 : cap + 1, cap, nq.limit, nq.offset) as [number | string, unknown, unknown, unknown][];
+    let found = 0;
+    let total = 0;
+    let oldest = 0;
+    for (const [kind, a, b, c] of rows) {
+      if (kind === 'n') [found, total, oldest] = [a as number, b as number, (c as number | null) ?? 0];
+    }
+    let scale = 1;
+    const approximate = cap >= 0 && found > cap;
+    if (approximate) {
+      const range = this.stmts.idRange.get()!;
+      const span = Math.max(1, range.maxId - oldest + 1) / Math.max(1, range.maxId - range.minId + 1);
+      scale = Math.max(1, 1 / span);
+      total = Math.max(total + 1, Math.round(total * scale));
+    }
+    const hits: SearchHit[] = [];
+    for (const [kind, a, b] of rows) {
+      if (typeof kind === 'number') {
+        const n = b as number;
+        add(kind, a as string | number, approximate ? Math.max(n, Math.round(n * scale)) : n);
+      } else if (kind === 'h') {
+        hits.push(toHit({ ...this.stmts.selectHit.get(a as number)!, score: -(b as number) }, hl));
+      }
+    }
+    return { total, hits, approximate };
+  }
+
+  /** Orders, counts and groups candidates read into JS (grouped queries, phrase proxy, planning off). */
+  private rankCandidates(
+    nq: NormalisedQuery,
+    rows: [number, number][],
+    proxy: ((title: string) => boolean) | null,
+    cap: number,
+    hl: Highlight,
+    add: (i: number, v: string | number | null, c: number) => void,
+  ): ResultPage {
     let approximate = false;
     let scale = 1;
     if (rows.length > cap) {
@@ -596,31 +678,24 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
-   * The candidate matches, newest first, at most cap + 1, with their bm25 rank (see searchText). Two plans besides
-   * the plain ranked walk: filter-first, when the structured filters leave few pages (bounded count on their
-   * indexes), checks each posting against that small set instead of joining search_pages at every posting (the walk
-   * still reads the whole posting list, but ~3× cheaper per posting); and, for a query with a phrase, an unranked
-   * walk first: above the cap the newest candidates are ordered by a proxy (`proxy` set, see sqlite.search-plan.ts),
-   * at most the cap the ranked walk runs as usual.
+   * Where the candidate matches come from (searchText reads them newest first, at most cap + 1, with their bm25
+   * rank), or null when the filters leave no page. Besides the plain walk, filter-first: when the structured filters
+   * leave few pages (bounded count on their indexes), each posting is checked against that small set instead of
+   * joining search_pages at every posting (the walk still reads the whole posting list, but ~3× cheaper per posting).
    */
-  private readCandidates(
+  private planCandidates(
     match: string,
     conds: string[],
     condParams: unknown[],
     scope: ScopePlan,
-    cap: number,
-    phrases: string[][],
-  ): { rows: [number, number][]; proxy: ((title: string) => boolean) | null } {
-    const capped = cap < Number.MAX_SAFE_INTEGER;
-    const limit = capped ? ' LIMIT ?' : '';
-    const limitArgs = capped ? [cap + 1] : [];
+  ): { from: string; where: string; args: unknown[] } | null {
     // CROSS JOIN keeps FTS5 as the outer loop: given the (category, year) indexes SQLite may otherwise drive from
     // search_pages and look each page up in FTS5 by rowid, which recounts bm25's frequencies per row (seconds).
     // Without filters, no join unless the scope hides pages (ftsScope).
     const fs = ftsScope(scope);
-    let from = conds.length > 0 ? JOIN_PAGES : fs.from;
-    let whereSql = ['search_fts MATCH ?', ...conds, ...(conds.length > 0 ? pagesScope(scope) : fs.where)].join(' AND ');
-    let args: unknown[] = [match, ...condParams, ...scope.params];
+    const from = conds.length > 0 ? JOIN_PAGES : fs.from;
+    const where = ['search_fts MATCH ?', ...conds, ...(conds.length > 0 ? pagesScope(scope) : fs.where)].join(' AND ');
+    const args: unknown[] = [match, ...condParams, ...scope.params];
     // The scope is left out of the filter-first estimate: it keeps most pages and has no selective index.
     if (this.filterFirstMax > 0 && filtersIndexable(conds)) {
       const n = this.statement(
@@ -628,25 +703,19 @@ export class SqliteSearchIndex implements SearchIndex {
       )
         .pluck()
         .get(...condParams) as number;
-      if (n === 0) return { rows: [], proxy: null };
+      if (n === 0) return null;
       if (n <= this.filterFirstMax) {
         // `+` keeps SQLite from handing the IN list to FTS5 as per-rowid lookups (each one recounts bm25's
         // frequencies): FTS5 walks the postings and each is probed in the small set.
-        from = 'search_fts f';
         const inner = [...conds, ...pagesScope(scope)].join(' AND ');
-        whereSql = `search_fts MATCH ? AND +f.rowid IN (SELECT p.id FROM search_pages p WHERE ${inner})`;
-        args = [match, ...condParams, ...scope.params];
+        return {
+          from: 'search_fts f',
+          where: `search_fts MATCH ? AND +f.rowid IN (SELECT p.id FROM search_pages p WHERE ${inner})`,
+          args,
+        };
       }
     }
-    const proxy = capped ? phraseTitleMatcher(phrases) : null;
-    if (proxy) {
-      const ids = this.statement(`SELECT f.rowid FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${limit}`)
-        .pluck()
-        .all(...args, ...limitArgs) as number[];
-      if (ids.length > cap) return { rows: ids.map((id) => [id, 0]), proxy };
-    }
-    const sql = `SELECT f.rowid AS id, f.rank AS r FROM ${from} WHERE ${whereSql} ORDER BY f.rowid DESC${limit}`;
-    return { rows: this.statement(sql).raw().all(...args, ...limitArgs) as [number, number][], proxy: null };
+    return { from, where, args };
   }
 
   /** No text query: counts, facets and groups are GROUP BYs that can walk the filter and facet indexes. */

@@ -119,3 +119,30 @@ export function scopeSql(full: readonly string[]): { hidden: string; visible: st
     params: [...full],
   };
 }
+
+/** Order of text-query candidates in SQL (over the columns of candidateSummarySql's rows), as candidateOrder. */
+const CANDIDATE_ORDER: Record<SearchSort, string> = {
+  relevance: 'r, document_id, page',
+  year_desc: 'year IS NULL, year DESC, r, document_id, page',
+  year_asc: 'year IS NULL, year ASC, r, document_id, page',
+};
+
+/**
+ * One statement that summarises the candidates of a text query in SQL, so that only the page of hits crosses into
+ * JS instead of every candidate (turning thousands of rows into JS values, counting them and sorting them in JS was
+ * most of a query's CPU). `candidates` is a SELECT of (id, r) newest first with `LIMIT ?` (cap + 1); the first
+ * `cap` of them are joined to search_facets. Parameters: those of `candidates`, then cap, limit, offset. Rows are
+ * [kind, a, b, c]: kind i < facetCols.length = facet value a counted b times; kind 'n' = count of all candidates
+ * (up to cap + 1) a, of the joined ones b, their smallest id c; kind 'h' = a hit: id a, rank b, in order.
+ */
+export function candidateSummarySql(candidates: string, facetCols: readonly string[], sort: SearchSort): string {
+  const facets = facetCols.map(
+    (col, i) => `SELECT ${i}, ${col}, count(*), NULL FROM j WHERE ${col} IS NOT NULL GROUP BY ${col}`,
+  );
+  return `WITH c AS MATERIALIZED (${candidates}),
+    j AS MATERIALIZED (SELECT c.id, c.r, s.document_id, s.page, ${facetCols.map((col) => `s.${col}`).join(', ')}
+      FROM (SELECT id, r FROM c ORDER BY id DESC LIMIT ?) c CROSS JOIN search_facets s ON s.id = c.id)
+    ${facets.join('\n    UNION ALL ')}
+    UNION ALL SELECT 'n', (SELECT count(*) FROM c), count(*), min(id) FROM j
+    UNION ALL SELECT * FROM (SELECT 'h', id, r, NULL FROM j ORDER BY ${CANDIDATE_ORDER[sort]} LIMIT ? OFFSET ?)`;
+}
