@@ -77,7 +77,13 @@ import {
   type Candidate,
 } from './sqlite.search-sql.ts';
 import { makeSnippet } from './snippet.ts';
-import { FILTER_FIRST_MAX_PAGES, filtersIndexable, phraseTitleMatcher, proxyRank } from './sqlite.search-plan.ts';
+import {
+  FILTER_FIRST_MAX_PAGES,
+  filtersIndexable,
+  phraseTitleMatcher,
+  proxyRank,
+  titlePrefilter,
+} from './sqlite.search-plan.ts';
 
 export interface SqliteSearchIndexOptions {
   /** Database file, or ':memory:'. */
@@ -257,6 +263,8 @@ export class SqliteSearchIndex implements SearchIndex {
     idRange: Database.Statement<[], { minId: number; maxId: number }>;
   };
   private readonly dynamic = new Map<string, Database.Statement>();
+  /** The phrase-in-title matcher of the query running (search_title_has_phrase; queries run one at a time). */
+  private titleMatcher: ((title: string) => boolean) | null = null;
   private readonly readonly: boolean;
   /** Words known to be in search_words (bounded cache; a miss just costs an INSERT OR IGNORE). */
   private knownWords = new Set<string>();
@@ -307,6 +315,9 @@ export class SqliteSearchIndex implements SearchIndex {
       throw err;
     }
     const db = this.db;
+    db.function('search_title_has_phrase', { deterministic: false }, (title: unknown) =>
+      typeof title === 'string' && this.titleMatcher?.(title) === true ? 1 : 0,
+    );
     this.stmts = {
       selectDocPageIds: db.prepare('SELECT id FROM search_pages WHERE document_id = ?'),
       deleteFts: db.prepare('DELETE FROM search_fts WHERE rowid = ?'),
@@ -530,7 +541,20 @@ export class SqliteSearchIndex implements SearchIndex {
       const ids = this.statement(`SELECT f.rowid FROM ${plan.from} WHERE ${plan.where} ORDER BY f.rowid DESC${limit}`)
         .pluck()
         .all(...plan.args, ...limitArgs) as number[];
-      if (ids.length > cap) return this.rankCandidates(nq, ids.map((id) => [id, 0]), proxy, cap, hl, add);
+      if (ids.length > cap) {
+        if (nq.group) return this.rankCandidates(nq, ids.map((id) => [id, 0]), proxy, cap, hl, add);
+        // The proxy rank in SQL (proxyRank's arithmetic): only titles that may hold a phrase reach the JS matcher.
+        const title = titlePrefilter(phrases);
+        const proxied = `SELECT p.id AS id,
+            -(CASE WHEN (${title.sql}) AND search_title_has_phrase(p.title) THEN 10 ELSE 1 END) - p.id / (? + 1.0) AS r
+          FROM search_pages p WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id DESC LIMIT ?`;
+        this.titleMatcher = proxy;
+        try {
+          return this.summariseCandidates(nq, proxied, [...title.params, ids[0]!, JSON.stringify(ids)], cap, hl, add);
+        } finally {
+          this.titleMatcher = null;
+        }
+      }
     }
     // (LIMIT -1: no limit.)
     const ranked = `SELECT f.rowid AS id, f.rank AS r FROM ${plan.from} WHERE ${plan.where}

@@ -102,6 +102,32 @@ describe('phrase above the candidate cap', () => {
     }
   });
 
+  it('puts titles with accents, dashes or capitals first like plain ones; grouping agrees', async () => {
+    // Titles outside plain ASCII reach the JS matcher whatever the SQL pre-filter's LIKEs say.
+    const titles: Record<number, string> = {
+      590: 'PERMESSI — per COSTRUZIONI',
+      580: 'Permèsso di costruìre',
+      570: 'Richiesta «permesso di costruire» n° 12',
+      560: 'Costruire — senza permesso',
+    };
+    const docs = corpus(600).map((d, i) => ({
+      ...d,
+      pages: d.pages.map((p) => ({ ...p, title: titles[i] ?? `Pratica ${i}`, text: `${p.text} permesso di costruire` })),
+    }));
+    const index = createSqliteSearchIndex({ path: ':memory:', maxCandidates: 40 });
+    try {
+      await index.upsertDocuments(docs);
+      const r = await index.search({ q: '"permesso di costruire"', limit: 5 });
+      expect(r.approximate).toBe(true);
+      expect(r.hits.map((h) => h.documentId)).toEqual(['d0590', 'd0580', 'd0570', 'd0599', 'd0598']);
+      const grouped = await index.search({ q: '"permesso di costruire"', limit: 5, group: 'practice' });
+      expect(grouped.hits.map((h) => [h.documentId, h.score])).toEqual(r.hits.map((h) => [h.documentId, h.score]));
+      expect([grouped.total, grouped.facets]).toEqual([r.total, r.facets]);
+    } finally {
+      await index.close();
+    }
+  });
+
   it('matches a phrase in a title across stop words and inflections', () => {
     const m = phraseTitleMatcher([['permess', 'costru']])!;
     expect(m('Richiesta di PERMESSO DI COSTRUIRE n. 3')).toBe(true);
