@@ -66,6 +66,7 @@ import type {
   SearchHit,
   SearchIndex,
   SearchQuery,
+  SearchFilters,
   SearchResult,
 } from './search-index.ts';
 import { DEFAULT_COMUNE_CODE } from '../tenancy/comuni.ts';
@@ -73,6 +74,7 @@ import { assertPages, clampInt, groupKey, normaliseQuery, pageComune, type Norma
 import {
   candidateOrder,
   candidateSummarySql,
+  categorySetSql,
   filterSql,
   GROUP_ORDER,
   PAGE_ORDER,
@@ -532,7 +534,7 @@ export class SqliteSearchIndex implements SearchIndex {
     phrases: string[][],
   ): ResultPage {
     const cap = this.maxCandidates > 0 ? this.maxCandidates : Number.MAX_SAFE_INTEGER;
-    const plan = this.planCandidates(match, conds, condParams, scope);
+    const plan = this.planCandidates(match, conds, condParams, scope, nq.filters);
     if (plan === null) return this.rankCandidates(nq, [], null, cap, hl, add);
     const capped = cap < Number.MAX_SAFE_INTEGER;
     const limit = capped ? ' LIMIT ?' : '';
@@ -709,12 +711,14 @@ export class SqliteSearchIndex implements SearchIndex {
    * rank), or null when the filters leave no page. Besides the plain walk, filter-first: when the structured filters
    * leave few pages (bounded count on their indexes), each posting is checked against that small set instead of
    * joining search_pages at every posting (the walk still reads the whole posting list, but ~3× cheaper per posting).
+   * With two or more category filters the set is the INTERSECT of their index ranges (categorySetSql).
    */
   private planCandidates(
     match: string,
     conds: string[],
     condParams: unknown[],
     scope: ScopePlan,
+    filters: SearchFilters,
   ): { from: string; where: string; args: unknown[] } | null {
     // CROSS JOIN keeps FTS5 as the outer loop: given the (category, year) indexes SQLite may otherwise drive from
     // search_pages and look each page up in FTS5 by rowid, which recounts bm25's frequencies per row (seconds).
@@ -725,15 +729,22 @@ export class SqliteSearchIndex implements SearchIndex {
     const args: unknown[] = [match, ...condParams, ...scope.params];
     // The scope is left out of the filter-first estimate: it keeps most pages and has no selective index.
     if (this.filterFirstMax > 0 && filtersIndexable(conds)) {
-      const n = this.statement(
-        `SELECT count(*) FROM (SELECT 1 FROM search_pages p WHERE ${conds.join(' AND ')} LIMIT ${this.filterFirstMax + 1})`,
-      )
+      // Two or more category filters: the INTERSECT of their index ranges (categorySetSql). (No exclusion here: it is
+      // not indexable.)
+      const cats = categorySetSql(filters, [], []);
+      const pages = cats ? `(${cats.sql})` : `search_pages p WHERE ${conds.join(' AND ')}`;
+      const n = this.statement(`SELECT count(*) FROM (SELECT 1 FROM ${pages} LIMIT ${this.filterFirstMax + 1})`)
         .pluck()
-        .get(...condParams) as number;
+        .get(...(cats ? cats.params : condParams)) as number;
       if (n === 0) return null;
       if (n <= this.filterFirstMax) {
         // `+` keeps SQLite from handing the IN list to FTS5 as per-rowid lookups (each one recounts bm25's
         // frequencies): FTS5 walks the postings and each is probed in the small set.
+        const set = categorySetSql(filters, pagesScope(scope), scope.params);
+        if (set) {
+          const where = `search_fts MATCH ? AND +f.rowid IN (${set.sql})`;
+          return { from: 'search_fts f', where, args: [match, ...set.params] };
+        }
         const inner = [...conds, ...pagesScope(scope)].join(' AND ');
         return {
           from: 'search_fts f',

@@ -146,3 +146,42 @@ export function candidateSummarySql(candidates: string, facetCols: readonly stri
     UNION ALL SELECT 'n', (SELECT count(*) FROM c), count(*), min(id) FROM j
     UNION ALL SELECT * FROM (SELECT 'h', id, r, NULL FROM j ORDER BY ${CANDIDATE_ORDER[sort]} LIMIT ? OFFSET ?)`;
 }
+
+/** Category filters, each with a (category, year) index of its own (SCHEMA_V2_INDEXES). */
+const CATEGORIES: [keyof SearchFilters, string][] = [
+  ['procedureType', 'procedure_type'],
+  ['documentType', 'document_type'],
+  ['titolarioClass', 'titolario_class'],
+];
+
+/**
+ * The pages of a filter with two or more category filters (procedure, document type, titolario class), as an
+ * INTERSECT of one index range per category, or null for fewer. No index serves two categories together, so a plain
+ * AND walks one category's index and looks each of its pages up in search_pages to check the other (at 200k pages,
+ * "domanda" + "VI.2": 98 ms to count 4,179 pages; the INTERSECT of the two ranges, 2.8 ms). Each arm keeps the year
+ * range, which its (category, year) index also serves; the first arm takes every other condition, and `extra` (the
+ * scope), for the planner to serve from any index.
+ */
+export function categorySetSql(
+  f: SearchFilters,
+  extra: string[],
+  extraParams: unknown[],
+): { sql: string; params: unknown[] } | null {
+  const cats = CATEGORIES.filter(([key]) => f[key] !== undefined && f[key] !== null);
+  if (cats.length < 2) return null;
+  const years = filterSql({ yearFrom: f.yearFrom, yearTo: f.yearTo });
+  const rest: SearchFilters = { ...f, yearFrom: undefined, yearTo: undefined };
+  for (const [key] of cats) delete rest[key];
+  const others = filterSql(rest);
+  const params: unknown[] = [];
+  const arms = cats.map(([key, col], i) => {
+    const where = [`p.${col} = ?`, ...years.where];
+    params.push(String(f[key]), ...years.params);
+    if (i === 0) {
+      where.push(...others.where, ...extra);
+      params.push(...others.params, ...extraParams);
+    }
+    return `SELECT p.id FROM search_pages p WHERE ${where.join(' AND ')}`;
+  });
+  return { sql: arms.join(' INTERSECT '), params };
+}

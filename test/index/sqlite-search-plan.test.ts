@@ -69,6 +69,49 @@ describe('filter-first plan', () => {
       await join.close();
     }
   });
+  it('intersects the index ranges of two or more category filters and returns what the join plan returns', async () => {
+    const TYPES = ['domanda', 'parere', 'relazione'];
+    const CLASSES = ['VI.1', 'VI.2', 'VI.3', 'X.4', 'VI.5'];
+    const docs = corpus(600).map((d, i) => ({
+      ...d,
+      pages: d.pages.map((p) => ({ ...p, documentType: TYPES[i % 3]!, titolarioClass: CLASSES[i % 5]! })),
+    }));
+    const first = createSqliteSearchIndex({ path: ':memory:', maxCandidates: 0 });
+    const join = createSqliteSearchIndex({ path: ':memory:', maxCandidates: 0, filterFirstMaxPages: 0 });
+    try {
+      await first.upsertDocuments(docs);
+      await join.upsertDocuments(docs);
+      const cases = [
+        { q: 'lavori', filters: { documentType: 'domanda', titolarioClass: 'VI.2' } },
+        { q: 'tettoia', filters: { procedureType: 'cila', documentType: 'parere', yearFrom: 1960, yearTo: 1990 } },
+        {
+          q: 'lavori',
+          filters: { procedureType: 'scia', titolarioClass: 'VI.1', comuni: ['A', 'B'] },
+          scope: { full: ['A'] },
+        },
+        { q: 'lavori', filters: { documentType: 'domanda', titolarioClass: 'nessuna' } },
+      ];
+      for (const c of cases) {
+        const a = await first.search({ ...c, limit: 50 });
+        const b = await join.search({ ...c, limit: 50 });
+        const key = (r: typeof a) => r.hits.map((h) => `${h.documentId}/${h.page}:${h.score.toFixed(6)}`);
+        expect(a.total, JSON.stringify(c)).toBe(b.total);
+        expect(key(a), JSON.stringify(c)).toEqual(key(b));
+        expect(a.facets).toEqual(b.facets);
+      }
+      const both = await first.search({
+        q: 'lavori',
+        filters: { documentType: 'domanda', titolarioClass: 'VI.2' },
+        limit: 0,
+      });
+      expect(both.total).toBe(docs.filter((_, i) => i % 3 === 0 && i % 5 === 1).length);
+      const none = await first.search({ q: 'lavori', filters: { documentType: 'domanda', titolarioClass: 'nessuna' } });
+      expect(none.total).toBe(0);
+    } finally {
+      await first.close();
+      await join.close();
+    }
+  });
 });
 
 describe('phrase above the candidate cap', () => {
