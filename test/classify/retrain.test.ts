@@ -429,11 +429,14 @@ describe('scheduled and on-demand retraining', () => {
 
       const models = new ModelStore(side.store);
       const deadline = Date.now() + SLOW - 10_000;
-      while ((await models.versions('office')).length < 2 && Date.now() < deadline)
+      // The retrain saves each task's model, then records its outcome event: wait for both events, not only for the
+      // last model (a CI run read the events between the office model's save and its event).
+      const scheduled = async () => (await side.db.listEvents({})).filter((e) => e.detail?.trigger === 'schedule');
+      while (((await models.versions('office')).length < 2 || (await scheduled()).length < 2) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 500));
       expect(await models.versions('titolarioClass')).toEqual(['v0001', 'v0002']);
       expect(await models.versions('office')).toEqual(['v0001', 'v0002']);
-      const outcomes = (await side.db.listEvents({})).filter((e) => e.detail?.trigger === 'schedule');
+      const outcomes = await scheduled();
       expect(outcomes.map((e) => [e.actor, e.detail?.task]).sort()).toEqual([
         ['system', 'office'],
         ['system', 'titolarioClass'],
